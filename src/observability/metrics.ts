@@ -1,0 +1,60 @@
+import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The hub's Prometheus registry, served at /metrics. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'socgraph_' });
+
+export const graphqlRequests = new Counter({
+  name: 'socgraph_graphql_requests_total',
+  help: 'GraphQL operations executed, by operation type and outcome',
+  labelNames: ['operation', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const resolverErrors = new Counter({
+  name: 'socgraph_resolver_errors_total',
+  help: 'GraphQL errors returned, by error code',
+  labelNames: ['code'] as const,
+  registers: [metricsRegistry],
+});
+
+export const vendorCalls = new Counter({
+  name: 'socgraph_vendor_calls_total',
+  help: 'Outbound vendor HTTP attempts, by vendor and status (or error kind)',
+  labelNames: ['vendor', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const vendorCallSeconds = new Histogram({
+  name: 'socgraph_vendor_call_seconds',
+  help: 'Outbound vendor call latency including retries',
+  labelNames: ['vendor'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [metricsRegistry],
+});
+
+export const jobRuns = new Counter({
+  name: 'socgraph_job_runs_total',
+  help: 'Job runs, by job and final state',
+  labelNames: ['job', 'state'] as const,
+  registers: [metricsRegistry],
+});
+
+export const eventsPublished = new Counter({
+  name: 'socgraph_sync_events_published_total',
+  help: 'Sync events written to the durable log, by kind',
+  labelNames: ['kind'] as const,
+  registers: [metricsRegistry],
+});
+
+export const eventsDelivered = new Counter({
+  name: 'socgraph_sync_events_delivered_total',
+  help: 'Sync events delivered to subscribers (fan-out)',
+  registers: [metricsRegistry],
+});
+
+export const activeSubscriptions = new Gauge({
+  name: 'socgraph_active_subscriptions',
+  help: 'Open GraphQL subscriptions on this replica',
+  registers: [metricsRegistry],
+});

@@ -1,0 +1,17 @@
+import type { Vendor } from '../domain/vendor.js';
+import type { VendorManifest } from './manifest.js';
+
+/**
+ * The vendors the hub knows. Adding a vendor = its folder under src/sources/ and src/sandbox/ plus one line here.
+ */
+const manifests: VendorManifest[] = [
+  // registered vendors (one line each):
+];
+
+export function registeredManifests(): VendorManifest[] {
+  return manifests;
+}
+
+export function manifestFor(vendor: Vendor): VendorManifest | undefined {
+  return manifests.find((m) => m.vendor === vendor);
+}

@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import type { Vendor } from '../domain/vendor.js';
+import type { SandboxDefinition } from '../sandbox/kit/index.js';
+import type { HealthSink } from './http/vendor-http.js';
+import type { SourceConfig } from './source-config.js';
+
+export type Capability =
+  | 'tickets' // a ticketing system (CTP, Ivanti)
+  | 'incidents' // a response platform (Resilient, CFTR)
+  | 'threat-intel' // threat data (CTIX)
+  | 'enrich-ip'
+  | 'enrich-url'
+  | 'enrich-domain'
+  | 'enrich-hash';
+
+/**
+ * Everything the hub needs to know about one vendor, in its own folder (`src/sources/<vendor>/manifest.ts`),
+ * registered with one line in `src/sources/index.ts`.
+ */
+export interface VendorManifest<Client = unknown> {
+  vendor: Vendor;
+  displayName: string;
+  capabilities: Capability[];
+  /** Credential names a source of this vendor needs (config maps each to an env variable). */
+  credentialKeys: string[];
+  /** Vendor-specific settings (parsed at config load; defaults applied). */
+  settingsSchema: z.ZodType<Record<string, unknown>>;
+  /** Default poll interval in seconds for this vendor's job (0 = no poller). */
+  defaultPollIntervalSeconds: number;
+  /** Builds the vendor client on the shared HTTP client factory. */
+  createClient(source: SourceConfig, deps: { health: HealthSink }): Client;
+  /** The local simulator `npm start` and the tests use when no real vendor is configured. */
+  sandbox(): SandboxDefinition;
+  /** Whether the sandbox serves HTTPS (self-signed) by default. */
+  sandboxTls?: boolean;
+}
