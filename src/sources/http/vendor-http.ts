@@ -27,9 +27,10 @@ export interface VendorHttpOptions {
   baseUrl: string;
   /**
    * Sets authentication on a request. Called before every attempt (retries included), so signatures
-   * with an expiry are computed afresh each time.
+   * with an expiry are computed afresh each time. Returning a Request replaces the outgoing one (a
+   * Request's URL is immutable, so query-string auth such as Cyware's must rebuild it).
    */
-  authenticate?: (request: Request) => void | Promise<void>;
+  authenticate?: (request: Request) => void | Request | Promise<void | Request>;
   /** Secret strings that must never appear in an error message or log line. */
   secrets?: string[];
   timeoutMs?: number;
@@ -39,6 +40,13 @@ export interface VendorHttpOptions {
   backoffLimitMs?: number;
   /** A Retry-After above this fails the call instead of sleeping (the job retries later). */
   maxRetryAfterMs?: number;
+  /**
+   * Whether a 429 is retried here (default true). Quota-metered providers say false: their calls are paced by
+   * the quota scheduler, which requeues on a 429 instead of holding a worker asleep or spending more budget.
+   */
+  retryRateLimited?: boolean;
+  /** How long a 429 asks to wait when the vendor says so without Retry-After (e.g. Hybrid Analysis' Api-Limits header). */
+  rateLimitWaitSeconds?: (headers: Headers) => number | undefined;
   tls?: TlsOptions;
   health?: HealthSink;
   headers?: Record<string, string>;
@@ -94,6 +102,7 @@ export class VendorHttp {
         retryOnTimeout: true,
         jitter: true,
         shouldRetry: ({ error }) => {
+          if (options.retryRateLimited === false && error instanceof HTTPError && error.response.status === 429) return false;
           // Non-idempotent calls are only retried when the server said "not now" (429) or a network
           // error happened before any byte was sent; a 5xx on a create may have created it.
           const request = (error as { request?: Request }).request;
@@ -109,7 +118,7 @@ export class VendorHttp {
       hooks: {
         beforeRequest: [
           async (request) => {
-            if (options.authenticate) await options.authenticate(request);
+            if (options.authenticate) return options.authenticate(request);
           },
         ],
         afterResponse: [
@@ -187,7 +196,7 @@ export class VendorHttp {
       if (error instanceof HTTPError) {
         const detail = this.redact((await error.response.text().catch(() => '')).slice(0, 300));
         return this.fail(VendorError.fromStatus(error.response.status, this.options.vendor, this.options.sourceName,
-          `${method} ${path}`, detail, error.response.headers.get('retry-after')));
+          `${method} ${path}`, detail, this.retryAfter(error.response)));
       }
       vendorCalls.inc({ vendor: this.options.vendor, status: errorLabel(error) });
       return this.fail(classifyNetworkError(error, this.options.vendor, this.options.sourceName, `${method} ${path}`, (s) => this.redact(s)));
@@ -203,6 +212,13 @@ export class VendorHttp {
     let out = text;
     for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
     return out;
+  }
+
+  private retryAfter(response: Response): string | null {
+    const header = response.headers.get('retry-after');
+    if (header !== null || response.status !== 429 || !this.options.rateLimitWaitSeconds) return header;
+    const seconds = this.options.rateLimitWaitSeconds(response.headers);
+    return seconds === undefined ? null : String(Math.ceil(seconds));
   }
 
   private fail(error: VendorError): never {

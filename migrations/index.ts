@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1764360000000 } from './1764360000000-initial.js';
+
+/** Every migration, oldest first. Start-up applies the pending ones; `synchronize` is never used outside tests. */
+export const migrations: Array<new () => MigrationInterface> = [Initial1764360000000];

@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { printSchemaWithDirectives } from '../server/print-schema.js';
+
+/** Writes schema.graphql (or prints it with --stdout). CI regenerates it and fails on any difference. */
+const text = await printSchemaWithDirectives();
+if (process.argv.includes('--stdout')) process.stdout.write(text);
+else writeFileSync('schema.graphql', text);

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { ApiTokens } from '../auth/api-tokens.js';
+import { ROLES, type Role } from '../auth/roles.js';
+import { loadHubConfig } from '../config/load-config.js';
+import { openDatabase } from '../db/data-source.js';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
+
+const usage = `usage:
+  npm run token -- create --role VIEWER|OPERATOR|ADMIN --name NAME   prints a new token once
+  npm run token -- list                                             lists tokens (never the secrets)
+  npm run token -- revoke --name NAME                               revokes every token with that name
+Uses DATABASE_URL, or the embedded database (the hub must be stopped: PGlite is single-process).`;
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } } });
+  const command = positionals[0];
+  if (!command || !['create', 'list', 'revoke'].includes(command)) throw new Error(usage);
+  const { config } = loadHubConfig();
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: config.database.dataDir });
+  const dataSource = await openDatabase({ url: process.env.DATABASE_URL || embedded!.url, poolSize: 2 });
+  try {
+    const tokens = new ApiTokens(dataSource);
+    if (command === 'create') {
+      const role = values.role?.toUpperCase() as Role | undefined;
+      if (!role || !ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}\n${usage}`);
+      if (!values.name) throw new Error(`--name is required\n${usage}`);
+      const { token } = await tokens.create(values.name, role);
+      process.stdout.write(`${token}\n`);
+      process.stderr.write(`created ${role} token '${values.name}'. Store it now: it is not shown again.\n`);
+    } else if (command === 'list') {
+      for (const t of await tokens.list()) {
+        process.stdout.write(`${t.prefix}…  ${t.role.padEnd(8)} ${t.name}  created ${t.createdAt.toISOString()}${t.revokedAt ? `  revoked ${t.revokedAt.toISOString()}` : ''}\n`);
+      }
+    } else {
+      if (!values.name) throw new Error(`--name is required\n${usage}`);
+      process.stdout.write(`revoked ${await tokens.revokeByName(values.name)} token(s)\n`);
+    }
+  } finally {
+    await dataSource.destroy();
+    await embedded?.close();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { VENDORS, Vendor } from '../domain/vendor.js';
+
+/**
+ * The hub's one config file (HUB_CONFIG, YAML or JSON). Secrets are never in it: each credential names
+ * the environment variable that holds it.
+ */
+const rateLimit = z.object({
+  perMinute: z.number().int().positive().optional(),
+  perDay: z.number().int().positive().optional(),
+}).strict();
+
+export const sourceConfigSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes').optional(),
+  vendor: z.enum(VENDORS as [Vendor, ...Vendor[]]),
+  baseUrl: z.url(),
+  enabled: z.boolean().default(true),
+  /** credential name -> environment variable holding it, e.g. { password: CTP_PASSWORD }. */
+  credentials: z.record(z.string(), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).default({}),
+  tlsVerify: z.boolean().default(true),
+  caFile: z.string().optional(),
+  pollIntervalSeconds: z.number().int().min(0).optional(),
+  timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
+  rateLimit: rateLimit.optional(),
+  settings: z.record(z.string(), z.unknown()).default({}),
+}).strict();
+
+export const hubConfigSchema = z.object({
+  server: z.object({
+    port: z.number().int().min(0).max(65535).default(4000),
+    host: z.string().default('0.0.0.0'),
+    /** Largest accepted request body. */
+    bodyLimitBytes: z.number().int().positive().default(1_000_000),
+    maxDepth: z.number().int().positive().default(12),
+    maxAliases: z.number().int().positive().default(20),
+    maxCost: z.number().int().positive().default(20_000),
+    /** Development mode: errors carry stack traces. Never on in production. */
+    development: z.boolean().default(false),
+  }).strict().default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_000_000, maxDepth: 12, maxAliases: 20, maxCost: 20_000, development: false }),
+  database: z.object({
+    /** Where the embedded database keeps its data when DATABASE_URL is unset. */
+    dataDir: z.string().default('./data/pglite'),
+    poolSize: z.number().int().min(1).max(100).default(10),
+  }).strict().default({ dataDir: './data/pglite', poolSize: 10 }),
+  /**
+   * Which vendors run against local sandboxes: `all` (no real vendor), `missing` (every vendor no source
+   * configures), or `none`. Default: `all` without a config file, `none` with one.
+   */
+  sandboxes: z.enum(['all', 'missing', 'none']).optional(),
+  sources: z.array(sourceConfigSchema).default([]),
+  /** Template overrides: template name -> file path (e.g. escalate, update, close). */
+  templates: z.record(z.string(), z.string()).default({}),
+  jobs: z.record(z.string(), z.object({ intervalSeconds: z.number().int().min(0) }).strict()).default({}),
+}).strict();
+
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+export type SourceConfigInput = z.infer<typeof sourceConfigSchema>;

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { hubConfigSchema, type HubConfig } from './hub-config.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a zod failure as `key.path: message` lines, so a bad file names the key at fault. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((issue) => `${prefix}${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('\n');
+}
+
+/** Parses config text (YAML is a superset of JSON). */
+export function parseHubConfig(text: string, origin: string): HubConfig {
+  let raw: unknown;
+  try {
+    raw = text.trim() === '' ? {} : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${origin}: not valid YAML/JSON: ${(error as Error).message}`);
+  }
+  const parsed = hubConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(`${origin} is invalid:\n${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads HUB_CONFIG; no file means "everything on sandboxes". */
+export function loadHubConfig(path = process.env.HUB_CONFIG): { config: HubConfig; origin: string | null } {
+  if (!path) {
+    const config = hubConfigSchema.parse({});
+    return { config: { ...config, sandboxes: config.sandboxes ?? 'all' }, origin: null };
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`HUB_CONFIG=${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const config = parseHubConfig(text, path);
+  return { config: { ...config, sandboxes: config.sandboxes ?? 'none' }, origin: path };
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { entities } from '../store/entities/index.js';
+import { migrations } from '../../migrations/index.js';
+
+export interface DataSourceOptions {
+  url: string;
+  /** Pool size per hub process. */
+  poolSize?: number;
+  /** Only for tests that check the entities against the migrations. */
+  synchronize?: boolean;
+}
+
+/** The one TypeORM DataSource of a hub: entities, migrations, pg driver. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities,
+    migrations,
+    migrationsTableName: 'socgraph_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: options.synchronize ?? false,
+    uuidExtension: 'pgcrypto',
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 },
+    logging: false,
+  });
+}
+
+/** Connects and applies pending migrations (start-up does this every time; it is a no-op when current). */
+export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  // Two replicas starting at once must not both migrate: serialise on an advisory lock.
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  await lock.query('SELECT pg_advisory_lock(727274001)');
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(727274001)');
+    await lock.release();
+  }
+  return dataSource;
+}

@@ -1,0 +1,98 @@
+import { EventEmitter } from 'node:events';
+import type { DataSource } from 'typeorm';
+import type { Vendor } from '../domain/vendor.js';
+import { eventsPublished } from '../observability/metrics.js';
+import { SyncEventEntity } from '../store/entities/index.js';
+import type { SyncEventKind } from './sync-event-kind.js';
+
+export interface SyncEventInput {
+  kind: SyncEventKind;
+  vendor?: Vendor | null;
+  /** Global id of what the event is about. */
+  subjectId?: string | null;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface SyncEventFilter {
+  kinds?: SyncEventKind[] | null;
+  vendor?: Vendor | null;
+}
+
+export const NOTIFY_CHANNEL = 'socgraph_sync_events';
+/** Serialises cursor assignment with commit order (see SyncEventEntity). */
+const CURSOR_LOCK = 727274002;
+
+/**
+ * The durable event log. `publish` writes events (one short transaction that assigns cursors in commit
+ * order), then wakes the tailers: through NOTIFY on a server database (every replica) and through
+ * `local` in this process (the embedded database, where NOTIFY does not cross pglite-socket).
+ */
+export class EventLog {
+  /** Emits 'written' with the highest cursor after each publish in this process. */
+  readonly local = new EventEmitter();
+
+  constructor(private readonly dataSource: DataSource, private readonly useNotify: boolean) {
+    this.local.setMaxListeners(0);
+  }
+
+  async publish(events: SyncEventInput | SyncEventInput[]): Promise<SyncEventEntity[]> {
+    const list = Array.isArray(events) ? events : [events];
+    if (list.length === 0) return [];
+    const saved = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [CURSOR_LOCK]);
+      const rows = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(SyncEventEntity)
+        .values(list.map((e) => ({
+          kind: e.kind,
+          vendor: e.vendor ?? null,
+          subjectId: e.subjectId ?? null,
+          message: e.message,
+          details: (e.details ?? {}) as never,
+        })))
+        .returning('*')
+        .execute();
+      const entities = (rows.raw as Array<Record<string, unknown>>).map(toEntity);
+      if (this.useNotify) await manager.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, entities[entities.length - 1].cursor]);
+      return entities;
+    });
+    for (const event of saved) eventsPublished.inc({ kind: event.kind });
+    this.local.emit('written', saved[saved.length - 1].cursor);
+    return saved;
+  }
+
+  /** Events after a cursor, oldest first, matching the filter. */
+  async after(cursor: string, filter: SyncEventFilter, limit: number): Promise<SyncEventEntity[]> {
+    const query = this.dataSource.getRepository(SyncEventEntity).createQueryBuilder('e')
+      .where('e.cursor > :cursor', { cursor })
+      .orderBy('e.cursor', 'ASC')
+      .limit(limit);
+    if (filter.kinds?.length) query.andWhere('e.kind IN (:...kinds)', { kinds: filter.kinds });
+    if (filter.vendor) query.andWhere('e.vendor = :vendor', { vendor: filter.vendor });
+    return query.getMany();
+  }
+
+  async latestCursor(): Promise<string> {
+    const [row] = await this.dataSource.query('SELECT COALESCE(MAX(cursor), 0)::text AS cursor FROM sync_event');
+    return row.cursor as string;
+  }
+}
+
+function toEntity(raw: Record<string, unknown>): SyncEventEntity {
+  return Object.assign(new SyncEventEntity(), {
+    cursor: String(raw.cursor),
+    kind: raw.kind as string,
+    at: new Date(raw.at as string),
+    vendor: (raw.vendor as Vendor | null) ?? null,
+    subjectId: (raw.subject_id as string | null) ?? null,
+    message: raw.message as string,
+    details: (raw.details as Record<string, unknown>) ?? {},
+  });
+}
+
+export function matches(event: SyncEventEntity, filter: SyncEventFilter): boolean {
+  return (!filter.kinds?.length || filter.kinds.includes(event.kind as SyncEventKind)) &&
+    (!filter.vendor || event.vendor === filter.vendor);
+}

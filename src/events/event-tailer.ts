@@ -1,0 +1,154 @@
+import pg from 'pg';
+import type { SyncEventEntity } from '../store/entities/index.js';
+import { childLogger } from '../observability/logger.js';
+import { activeSubscriptions, eventsDelivered } from '../observability/metrics.js';
+import { EventLog, matches, NOTIFY_CHANNEL, type SyncEventFilter } from './event-log.js';
+
+const PAGE = 500;
+/** Safety net: re-read the log this often even without a wake-up (a lost LISTEN connection, say). */
+const POLL_MS = 2_000;
+/** A subscriber this far behind is cut off rather than let it grow memory without bound. */
+const MAX_BUFFER = 10_000;
+
+type Listener = (events: SyncEventEntity[]) => void;
+
+/**
+ * One per replica: follows the event log by cursor and fans events out to this replica's subscribers.
+ * Woken by LISTEN (server database), by local publishes, and by a slow poll; always reads from the
+ * table, so what a subscriber gets is what is durably stored, in cursor order.
+ */
+export class EventTailer {
+  private position = '0';
+  private readonly listeners = new Set<Listener>();
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private listenClient?: pg.Client;
+  private stopped = false;
+  private readonly log = childLogger({ component: 'event-tailer' });
+
+  constructor(private readonly eventLog: EventLog, private readonly listenUrl: string | null) {}
+
+  async start(): Promise<void> {
+    this.position = await this.eventLog.latestCursor();
+    this.eventLog.local.on('written', this.wake);
+    if (this.listenUrl) await this.listen();
+    this.timer = setInterval(this.wake, POLL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.eventLog.local.off('written', this.wake);
+    if (this.timer) clearInterval(this.timer);
+    await this.listenClient?.end().catch(() => undefined);
+    await this.reading;
+  }
+
+  /**
+   * Streams events after `after` (or from now on), matching `filter`: stored ones first, then live,
+   * with no gap and no repeat (both sides are keyed by cursor).
+   */
+  subscribe(filter: SyncEventFilter, after: string | null, signal?: AbortSignal): AsyncIterableIterator<SyncEventEntity> {
+    const queue: SyncEventEntity[] = [];
+    let wakeConsumer: (() => void) | null = null;
+    let failure: Error | null = null;
+    let done = false;
+    let delivered = after ?? this.position;
+    const listener: Listener = (events) => {
+      for (const event of events) if (matches(event, filter)) queue.push(event);
+      if (queue.length > MAX_BUFFER) failure = new Error('subscriber too slow: more than 10000 events behind');
+      wakeConsumer?.();
+    };
+    this.listeners.add(listener);
+    activeSubscriptions.inc();
+    const close = () => {
+      if (done) return;
+      done = true;
+      this.listeners.delete(listener);
+      activeSubscriptions.dec();
+      wakeConsumer?.();
+    };
+    signal?.addEventListener('abort', close, { once: true });
+
+    const eventLog = this.eventLog;
+    let replaying = after !== null;
+    let replayBuffer: SyncEventEntity[] = [];
+    const iterator: AsyncIterableIterator<SyncEventEntity> = {
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+      async next(): Promise<IteratorResult<SyncEventEntity>> {
+        for (;;) {
+          if (done) return { value: undefined, done: true };
+          if (failure) {
+            close();
+            throw failure;
+          }
+          if (replaying && replayBuffer.length === 0) {
+            replayBuffer = await eventLog.after(delivered, filter, PAGE);
+            if (replayBuffer.length < PAGE) replaying = false;
+          }
+          const source = replayBuffer.length > 0 ? replayBuffer : queue;
+          while (source.length > 0) {
+            const event = source.shift()!;
+            if (BigInt(event.cursor) <= BigInt(delivered)) continue;
+            delivered = event.cursor;
+            eventsDelivered.inc();
+            return { value: event, done: false };
+          }
+          if (replaying || queue.length > 0) continue;
+          await new Promise<void>((resolve) => {
+            wakeConsumer = resolve;
+          });
+          wakeConsumer = null;
+        }
+      },
+      async return(): Promise<IteratorResult<SyncEventEntity>> {
+        close();
+        return { value: undefined, done: true };
+      },
+    };
+    return iterator;
+  }
+
+  private readonly wake = (): void => {
+    if (this.stopped) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readNew()
+      .catch((error) => this.log.warn({ err: error }, 'reading the event log failed'))
+      .finally(() => {
+        this.reading = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  };
+
+  private async readNew(): Promise<void> {
+    for (;;) {
+      const events = await this.eventLog.after(this.position, {}, PAGE);
+      if (events.length === 0) return;
+      this.position = events[events.length - 1].cursor;
+      if (this.listeners.size > 0) for (const listener of this.listeners) listener(events);
+      if (events.length < PAGE) return;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.listenUrl! });
+    client.on('notification', this.wake);
+    client.on('error', (error) => {
+      this.log.warn({ err: error }, 'LISTEN connection lost; reconnecting');
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    this.listenClient = client;
+    this.wake();
+  }
+}

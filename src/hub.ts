@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { ApiTokens } from './auth/api-tokens.js';
+import type { HubConfig } from './config/hub-config.js';
+import { plannedSandboxes, resolveConfiguredSources } from './config/resolve-sources.js';
+import { openDatabase } from './db/data-source.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { EventLog } from './events/event-log.js';
+import { EventTailer } from './events/event-tailer.js';
+import { hubJobs } from './jobs/index.js';
+import type { JobDefinition } from './jobs/job-definition.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { logger } from './observability/logger.js';
+import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
+import { buildGraphSchema } from './server/graph-schema.js';
+import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
+import type { HubServices } from './services/hub-services.js';
+import { SourceRegistry } from './services/source-registry.js';
+import { manifestFor } from './sources/index.js';
+import type { SourceConfig } from './sources/source-config.js';
+
+export interface HubOptions {
+  config: HubConfig;
+  /** A PostgreSQL server; without it, the embedded database (PGlite) under config.database.dataDir. */
+  databaseUrl?: string;
+  /** Embedded database location override: a folder, or 'memory' (tests). */
+  embeddedDataDir?: string | 'memory';
+  /** Jobs in addition to the hub's own (tests use this to exercise the scheduler). */
+  extraJobs?: (hub: Omit<HubServices, 'jobs'>) => JobDefinition[];
+  /** Create a development ADMIN token (done when running on sandboxes). */
+  developmentToken?: boolean;
+}
+
+export interface RunningHub {
+  services: HubServices;
+  http: RunningHttpServer;
+  sandboxes: Map<string, RunningSandbox>;
+  database: { url: string; embedded: EmbeddedPostgres | null };
+  developmentToken: string | null;
+  stop(): Promise<void>;
+}
+
+/** Starts a hub: database and migrations, sandboxes, sources, event stream, jobs, GraphQL server. */
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const { config } = options;
+  const started = Date.now();
+  const cleanup: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+    cleanup.length = 0;
+  };
+  try {
+    let embedded: EmbeddedPostgres | null = null;
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      const dir = options.embeddedDataDir ?? config.database.dataDir;
+      embedded = await startEmbeddedPostgres({ dataDir: dir === 'memory' ? undefined : dir });
+      cleanup.push(() => embedded!.close());
+      databaseUrl = embedded.url;
+    }
+    const dataSource: DataSource = await openDatabase({ url: databaseUrl, poolSize: config.database.poolSize });
+    cleanup.push(() => dataSource.destroy());
+
+    const configured = config.sandboxes === 'all' ? [] : resolveConfiguredSources(config);
+    const sandboxes = new Map<string, RunningSandbox>();
+    const sandboxSources: SourceConfig[] = [];
+    for (const plan of plannedSandboxes(config, configured)) {
+      const manifest = manifestFor(plan.vendor)!;
+      const sandbox = await startSandbox(manifest.sandbox(), { tls: manifest.sandboxTls });
+      cleanup.push(() => sandbox.close());
+      sandboxes.set(plan.name, sandbox);
+      sandboxSources.push({
+        name: plan.name,
+        vendor: plan.vendor,
+        baseUrl: sandbox.apiUrl,
+        enabled: true,
+        sandbox: true,
+        tlsVerify: !manifest.sandboxTls,
+        pollIntervalSeconds: manifest.defaultPollIntervalSeconds,
+        timeoutMs: 30_000,
+        credentials: sandbox.credentials,
+        settings: manifest.settingsSchema.parse({}),
+      });
+    }
+
+    const sources = new SourceRegistry(dataSource);
+    await sources.register([...configured, ...sandboxSources]);
+
+    const embeddedDb = embedded !== null;
+    const events = new EventLog(dataSource, !embeddedDb);
+    const tailer = new EventTailer(events, embeddedDb ? null : databaseUrl);
+    await tailer.start();
+    cleanup.push(() => tailer.stop());
+
+    const tokens = new ApiTokens(dataSource);
+    const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources };
+    const definitions = [...hubJobs(partial), ...(options.extraJobs?.(partial) ?? [])];
+    const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs);
+    const services: HubServices = { ...partial, jobs };
+    await jobs.start();
+    cleanup.push(() => jobs.stop());
+
+    const schema = await buildGraphSchema();
+    const http = await startHttpServer(services, schema);
+    cleanup.push(() => http.close());
+
+    let developmentToken: string | null = null;
+    if (options.developmentToken ?? sandboxSources.length > 0) {
+      await tokens.revokeByName('development');
+      developmentToken = (await tokens.create('development', 'ADMIN')).token;
+    }
+
+    logger.info({ graphql: http.url, database: embedded ? `embedded (${embedded.location})` : redactUrl(databaseUrl), startupMs: Date.now() - started }, 'socgraph is up');
+    return {
+      services,
+      http,
+      sandboxes,
+      database: { url: databaseUrl, embedded },
+      developmentToken,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** A database URL without its password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+
+/** What a job run gets: its identity, its durable cursor, a shutdown signal and a logger. */
+export interface JobContext {
+  runId: string;
+  attempt: number;
+  trigger: 'SCHEDULE' | 'MANUAL';
+  /** Aborted on shutdown: stop at the next safe point; the job resumes from its cursor next time. */
+  signal: AbortSignal;
+  log: Logger;
+  /** The job's stored position (e.g. the last polled timestamp), JSON. */
+  getCursor<T = Record<string, unknown>>(): Promise<T | null>;
+  setCursor(cursor: Record<string, unknown>): Promise<void>;
+}
+
+/** A background job: a vendor poller or sync. Scheduled on an interval, retried with backoff, one replica at a time. */
+export interface JobDefinition {
+  name: string;
+  description: string;
+  /** Default seconds between scheduled runs; `0` = only on demand. Config `jobs.<name>.intervalSeconds` overrides. */
+  intervalSeconds: number;
+  /** Attempts after a failed run before giving up until the next tick. */
+  retryLimit?: number;
+  run(context: JobContext): Promise<Record<string, unknown> | void>;
+}

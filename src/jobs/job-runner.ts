@@ -1,0 +1,175 @@
+import PgBoss from 'pg-boss';
+import type { DataSource } from 'typeorm';
+import { EventLog } from '../events/event-log.js';
+import { SyncEventKind } from '../events/sync-event-kind.js';
+import { childLogger } from '../observability/logger.js';
+import { jobRuns } from '../observability/metrics.js';
+import { JobRunEntity, JobStateEntity } from '../store/entities/index.js';
+import type { JobContext, JobDefinition } from './job-definition.js';
+
+interface JobData {
+  trigger: 'SCHEDULE' | 'MANUAL';
+}
+
+export interface JobStatus {
+  definition: JobDefinition;
+  intervalSeconds: number;
+}
+
+/**
+ * Runs the hub's jobs on pg-boss. Every job has a `stately` queue (at most one queued and one active
+ * job, across all replicas). Each replica ticks every job's interval and sends with `singletonSeconds`,
+ * so pg-boss keeps one job per interval slot however many replicas tick: a scheduled job runs once per
+ * tick. Runs are recorded in `job_run`; a job's cursor lives in `job_state`.
+ */
+export class JobRunner {
+  private readonly boss: PgBoss;
+  private readonly jobs = new Map<string, JobStatus>();
+  private readonly tickers: NodeJS.Timeout[] = [];
+  private readonly workers = new Map<string, string>();
+  private readonly shutdown = new AbortController();
+  private readonly log = childLogger({ component: 'jobs' });
+  private started = false;
+
+  constructor(
+    connectionString: string,
+    private readonly dataSource: DataSource,
+    private readonly events: EventLog,
+    definitions: JobDefinition[],
+    intervals: Record<string, { intervalSeconds: number }> = {},
+  ) {
+    this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, supervise: true, schedule: false, migrate: true });
+    this.boss.on('error', (error: Error) => this.log.warn({ err: error }, 'pg-boss error'));
+    for (const definition of definitions) {
+      this.jobs.set(definition.name, { definition, intervalSeconds: intervals[definition.name]?.intervalSeconds ?? definition.intervalSeconds });
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.started;
+  }
+
+  list(): JobStatus[] {
+    return [...this.jobs.values()];
+  }
+
+  get(name: string): JobStatus | undefined {
+    return this.jobs.get(name);
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    for (const { definition, intervalSeconds } of this.jobs.values()) {
+      await this.boss.createQueue(definition.name, {
+        name: definition.name,
+        policy: 'stately',
+        retryLimit: definition.retryLimit ?? 3,
+        retryDelay: 5,
+        retryBackoff: true,
+        expireInSeconds: 60 * 30,
+      }).catch((error: Error) => {
+        if (!/already exists/.test(error.message)) throw error;
+      });
+      const workerId = await this.boss.work<JobData>(definition.name, { pollingIntervalSeconds: 0.5, batchSize: 1 },
+        async ([job]) => this.execute(definition, job.id, job.data?.trigger ?? 'SCHEDULE', (job as { retryCount?: number }).retryCount ?? 0));
+      this.workers.set(definition.name, workerId);
+      this.schedule(definition.name, intervalSeconds);
+    }
+    this.started = true;
+  }
+
+  /** Stops ticking and taking jobs; a running job is told to stop and given `timeoutMs` to finish (pg-boss re-queues it otherwise). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    for (const timer of this.tickers) clearInterval(timer);
+    this.shutdown.abort();
+    this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+
+  /** Changes a job's interval on this replica (0 = off). */
+  reschedule(name: string, intervalSeconds: number): void {
+    const status = this.jobs.get(name);
+    if (!status) return;
+    status.intervalSeconds = intervalSeconds;
+    this.schedule(name, intervalSeconds);
+  }
+
+  /**
+   * Queues a run now and waits up to `waitMs` for it to finish. If a run is already queued, that one is
+   * returned (the queue holds one at a time): asking twice does not run twice.
+   */
+  async runNow(name: string, waitMs = 30_000): Promise<JobRunEntity> {
+    if (!this.jobs.has(name)) throw new Error(`unknown job ${name}`);
+    const id = await this.boss.send(name, { trigger: 'MANUAL' } satisfies JobData, {});
+    const worker = this.workers.get(name);
+    if (worker) this.boss.notifyWorker(worker);
+    const deadline = Date.now() + waitMs;
+    const runs = this.dataSource.getRepository(JobRunEntity);
+    for (;;) {
+      const run = id
+        ? await runs.findOne({ where: { queueJobId: id } })
+        : await runs.findOne({ where: { jobName: name }, order: { queuedAt: 'DESC' } });
+      if (run && (run.state === 'COMPLETED' || run.state === 'FAILED' || Date.now() > deadline)) return run;
+      if (!run && Date.now() > deadline) {
+        return Object.assign(new JobRunEntity(), { id: id ?? 'queued', jobName: name, trigger: 'MANUAL', state: 'QUEUED', attempt: 0, queuedAt: new Date(), queueJobId: id });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private schedule(name: string, intervalSeconds: number): void {
+    const existing = this.tickerFor.get(name);
+    if (existing) clearInterval(existing);
+    this.tickerFor.delete(name);
+    if (intervalSeconds <= 0) return;
+    const tick = () => {
+      this.boss.send(name, { trigger: 'SCHEDULE' } satisfies JobData, { singletonSeconds: intervalSeconds })
+        .catch((error: Error) => this.log.warn({ err: error, job: name }, 'could not queue scheduled run'));
+    };
+    const timer = setInterval(tick, intervalSeconds * 1000);
+    timer.unref();
+    this.tickerFor.set(name, timer);
+    this.tickers.push(timer);
+    tick();
+  }
+
+  private readonly tickerFor = new Map<string, NodeJS.Timeout>();
+
+  private async execute(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
+    const runs = this.dataSource.getRepository(JobRunEntity);
+    const existing = await runs.findOne({ where: { queueJobId } });
+    const run = existing ?? runs.create({ jobName: definition.name, trigger, queueJobId });
+    Object.assign(run, { state: 'RUNNING', attempt: retryCount + 1, startedAt: new Date(), finishedAt: null, error: null });
+    await runs.save(run);
+    await this.dataSource.getRepository(JobStateEntity).upsert({ name: definition.name, lastRunId: run.id }, ['name']);
+    const log = this.log.child({ job: definition.name, run: run.id });
+    const context: JobContext = {
+      runId: run.id,
+      attempt: run.attempt,
+      trigger,
+      signal: this.shutdown.signal,
+      log,
+      getCursor: async <T>() => {
+        const state = await this.dataSource.getRepository(JobStateEntity).findOne({ where: { name: definition.name } });
+        return (state?.cursor ?? null) as T | null;
+      },
+      setCursor: async (cursor) => {
+        await this.dataSource.getRepository(JobStateEntity).upsert({ name: definition.name, cursor: cursor as never }, ['name']);
+      },
+    };
+    try {
+      const output = (await definition.run(context)) ?? {};
+      await runs.update(run.id, { state: 'COMPLETED', finishedAt: new Date(), output: output as never });
+      jobRuns.inc({ job: definition.name, state: 'COMPLETED' });
+      return output;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await runs.update(run.id, { state: 'FAILED', finishedAt: new Date(), error: message.slice(0, 2000) });
+      jobRuns.inc({ job: definition.name, state: 'FAILED' });
+      log.warn({ err: message }, 'job run failed');
+      await this.events.publish({ kind: SyncEventKind.JOB_FAILED, message: `${definition.name} failed: ${message}`.slice(0, 1000), details: { job: definition.name, runId: run.id, attempt: run.attempt } })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { ApiTokenResolver } from './api-token.resolver.js';
+import { EnrichmentResolver } from './enrichment.resolver.js';
+import { IncidentResolver } from './incident.resolver.js';
+import { IndicatorResolver } from './indicator.resolver.js';
+import { JobResolver } from './job.resolver.js';
+import { NodeResolver } from './node.resolver.js';
+import { SourceResolver } from './source.resolver.js';
+import { SyncEventResolver } from './sync-event.resolver.js';
+import { TicketResolver } from './ticket.resolver.js';
+
+/** Every resolver class of the graph; flows add theirs here. */
+export const resolvers = [
+  NodeResolver, SourceResolver, TicketResolver, IncidentResolver, IndicatorResolver, EnrichmentResolver, SyncEventResolver,
+  JobResolver, ApiTokenResolver,
+] as const;

@@ -1,0 +1,36 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { JobRunEntity, JobStateEntity } from '../store/entities/index.js';
+import { Job, JobRun } from '../schema/job.type.js';
+import { presentJobRun } from '../schema/present.js';
+import type { GraphContext } from './context.js';
+import { badUserInput } from './errors.js';
+
+@Resolver(() => Job)
+export class JobResolver {
+  @Query(() => [Job], { description: 'Background jobs with their last run and stored cursor' })
+  async jobs(@Ctx() ctx: GraphContext): Promise<Job[]> {
+    const jobs = ctx.hub.jobs.list();
+    const states = await ctx.hub.dataSource.getRepository(JobStateEntity).find();
+    const runIds = states.map((s) => s.lastRunId).filter((id): id is string => Boolean(id));
+    const runs = runIds.length ? await ctx.hub.dataSource.getRepository(JobRunEntity).createQueryBuilder('r').where('r.id IN (:...runIds)', { runIds }).getMany() : [];
+    return jobs.map(({ definition, intervalSeconds }) => {
+      const state = states.find((s) => s.name === definition.name);
+      const run = runs.find((r) => r.id === state?.lastRunId);
+      return Object.assign(new Job(), {
+        name: definition.name,
+        description: definition.description,
+        intervalSeconds,
+        lastRun: run ? presentJobRun(run) : null,
+        cursor: state?.cursor ?? null,
+      });
+    });
+  }
+
+  @Mutation(() => JobRun, { description: 'Runs a job now and returns its run (waits up to 30 s for it to finish)' })
+  async runJob(@Ctx() ctx: GraphContext, @Arg('name') name: string): Promise<JobRun> {
+    if (!ctx.hub.jobs.get(name)) {
+      throw badUserInput(`name: no job '${name}' (jobs: ${ctx.hub.jobs.list().map((j) => j.definition.name).join(', ')})`, 'name');
+    }
+    return presentJobRun(await ctx.hub.jobs.runNow(name));
+  }
+}

@@ -1,0 +1,36 @@
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { expectGlobalId } from '../schema/global-id.js';
+import { presentSource } from '../schema/present.js';
+import { Source } from '../schema/source.type.js';
+import type { GraphContext } from './context.js';
+import { badUserInput, notFound } from './errors.js';
+
+@InputType()
+class UpdateSourceInput {
+  @Field(() => ID) sourceId: string;
+  @Field(() => Boolean, { nullable: true }) enabled?: boolean;
+  @Field(() => Int, { nullable: true, description: 'Seconds between polls; 0 = off' }) pollIntervalSeconds?: number;
+}
+
+@Resolver(() => Source)
+export class SourceResolver {
+  @Query(() => [Source], { description: 'Every configured vendor connection' })
+  sources(@Ctx() ctx: GraphContext): Source[] {
+    return ctx.hub.sources.list().map((s) => presentSource(s.entity, ctx.hub.sources.healthOf(s.entity.name)));
+  }
+
+  @Mutation(() => Source, { description: "Turns a source on or off, or changes its poll interval (ADMIN)" })
+  async updateSource(@Ctx() ctx: GraphContext, @Arg('input', () => UpdateSourceInput) input: UpdateSourceInput): Promise<Source> {
+    const id = expectGlobalId(input.sourceId, 'Source', 'input.sourceId');
+    const source = ctx.hub.sources.byId(id);
+    if (!source) throw notFound(`no source with id ${input.sourceId}`);
+    if (input.pollIntervalSeconds !== undefined && input.pollIntervalSeconds !== null && (input.pollIntervalSeconds < 0 || input.pollIntervalSeconds > 86_400)) {
+      throw badUserInput('input.pollIntervalSeconds: must be between 0 and 86400', 'input.pollIntervalSeconds');
+    }
+    const change: { enabled?: boolean; pollIntervalSeconds?: number } = {};
+    if (input.enabled !== undefined && input.enabled !== null) change.enabled = input.enabled;
+    if (input.pollIntervalSeconds !== undefined && input.pollIntervalSeconds !== null) change.pollIntervalSeconds = input.pollIntervalSeconds;
+    const updated = await ctx.hub.sources.update(source.entity.name, change);
+    return presentSource(updated.entity, ctx.hub.sources.healthOf(updated.entity.name));
+  }
+}

@@ -1,0 +1,41 @@
+import { Vendor } from '../../domain/vendor.js';
+import { mountQuotaControl, QuotaCounter, type FaultResponder, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
+import { mountIndicatorControl } from './control.js';
+import { AbuseIpdbIndicators } from './indicators.js';
+import { abuseIpdbApi, sendErrors } from './routes.js';
+
+/** The free (Individual) plan: 1,000 /check calls per UTC day. */
+const FREE_PLAN: QuotaLimits = { perDay: 1000 };
+
+const abuseIpdbFaults: FaultResponder = {
+  rateLimited(res, retryAfterSeconds) {
+    res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
+    sendErrors(res, 429, { detail: 'Too Many Attempts.', status: 429 });
+  },
+  error(res, status) {
+    sendErrors(res, status, { detail: 'Server Error', status });
+  },
+};
+
+/** Simulated AbuseIPDB API v2 (`/api/v2`): GET /check with its quota headers, seedable per-IP answers. */
+export function createAbuseIpdbSandbox(): SandboxDefinition {
+  const apiKey = 'd41c5b0f7e9a3b2c8e6f1a4d7c0b9e8f2a5d3c6b1e4f7a0d9c2b5e8f1a4d7c0b3e6f9a2c5b8e1d4f7';
+  const indicators = new AbuseIpdbIndicators();
+  const quota = new QuotaCounter({ ...FREE_PLAN });
+  return {
+    vendor: Vendor.ABUSEIPDB,
+    basePath: '/api/v2',
+    devCredentials: { apiKey },
+    faultResponder: abuseIpdbFaults,
+    mount(app) {
+      mountQuotaControl(app, quota);
+      mountIndicatorControl(app, indicators);
+      app.use('/api/v2', abuseIpdbApi({ apiKey, indicators, quota }));
+    },
+    reset() {
+      indicators.clear();
+      quota.limits = { ...FREE_PLAN };
+      quota.reset();
+    },
+  };
+}

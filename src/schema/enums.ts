@@ -1,0 +1,31 @@
+import { registerEnumType } from 'type-graphql';
+import { Vendor } from '../domain/vendor.js';
+import { SyncEventKind } from '../events/sync-event-kind.js';
+
+export enum TicketStatus { OPEN = 'OPEN', IN_PROGRESS = 'IN_PROGRESS', PENDING = 'PENDING', CLOSED = 'CLOSED' }
+export enum IncidentStatus { OPEN = 'OPEN', CLOSED = 'CLOSED' }
+export enum Priority { LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH', CRITICAL = 'CRITICAL', UNKNOWN = 'UNKNOWN' }
+export enum IndicatorType { IPV4 = 'IPV4', IPV6 = 'IPV6', DOMAIN = 'DOMAIN', URL = 'URL', EMAIL = 'EMAIL', MD5 = 'MD5', SHA1 = 'SHA1', SHA256 = 'SHA256' }
+export enum Verdict { MALICIOUS = 'MALICIOUS', SUSPICIOUS = 'SUSPICIOUS', HARMLESS = 'HARMLESS', UNKNOWN = 'UNKNOWN' }
+export enum HealthStatus { UNKNOWN = 'UNKNOWN', HEALTHY = 'HEALTHY', DEGRADED = 'DEGRADED', DOWN = 'DOWN' }
+export enum JobRunState { QUEUED = 'QUEUED', RUNNING = 'RUNNING', COMPLETED = 'COMPLETED', FAILED = 'FAILED' }
+export enum JobTrigger { SCHEDULE = 'SCHEDULE', MANUAL = 'MANUAL' }
+export enum Role { VIEWER = 'VIEWER', OPERATOR = 'OPERATOR', ADMIN = 'ADMIN' }
+export enum SightingSubjectType { TICKET = 'TICKET', INCIDENT = 'INCIDENT', THREAT_DATA = 'THREAT_DATA' }
+export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
+
+registerEnumType(Vendor, { name: 'Vendor', description: 'A vendor socgraph connects to' });
+registerEnumType(SyncEventKind, { name: 'SyncEventKind', description: 'What a sync event records' });
+registerEnumType(TicketStatus, { name: 'TicketStatus', description: "A ticket's status, normalised across vendors" });
+registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
+registerEnumType(Priority, { name: 'Priority' });
+registerEnumType(IndicatorType, { name: 'IndicatorType' });
+registerEnumType(Verdict, { name: 'Verdict' });
+registerEnumType(HealthStatus, { name: 'HealthStatus' });
+registerEnumType(JobRunState, { name: 'JobRunState' });
+registerEnumType(JobTrigger, { name: 'JobTrigger' });
+registerEnumType(Role, { name: 'Role', description: 'VIEWER: queries and subscriptions; OPERATOR: + mutations; ADMIN: + tokens and source settings' });
+registerEnumType(SightingSubjectType, { name: 'SightingSubjectType' });
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+export { Vendor, SyncEventKind };

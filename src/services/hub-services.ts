@@ -1,0 +1,18 @@
+import type { DataSource } from 'typeorm';
+import type { ApiTokens } from '../auth/api-tokens.js';
+import type { HubConfig } from '../config/hub-config.js';
+import type { EventLog } from '../events/event-log.js';
+import type { EventTailer } from '../events/event-tailer.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { SourceRegistry } from './source-registry.js';
+
+/** What resolvers and jobs reach the hub through. */
+export interface HubServices {
+  config: HubConfig;
+  dataSource: DataSource;
+  events: EventLog;
+  tailer: EventTailer;
+  jobs: JobRunner;
+  tokens: ApiTokens;
+  sources: SourceRegistry;
+}

@@ -1,0 +1,103 @@
+import type { DataSource } from 'typeorm';
+import type { Vendor } from '../domain/vendor.js';
+import { childLogger } from '../observability/logger.js';
+import { SourceHealthTracker, type SourceHealthState } from '../sources/health/source-health.js';
+import { manifestFor } from '../sources/index.js';
+import type { SourceConfig } from '../sources/source-config.js';
+import { SourceEntity } from '../store/entities/index.js';
+
+export interface RegisteredSource {
+  config: SourceConfig;
+  entity: SourceEntity;
+}
+
+/**
+ * The hub's configured sources at run time: their rows (the graph's `Source`), their vendor clients
+ * (built once, lazily) and their health. Config is the truth for connection settings; `enabled` and
+ * the poll interval may be changed by an ADMIN and are kept in the database.
+ */
+export class SourceRegistry {
+  readonly health: SourceHealthTracker;
+  private readonly byName = new Map<string, RegisteredSource>();
+  private readonly clients = new Map<string, unknown>();
+  private readonly log = childLogger({ component: 'sources' });
+
+  constructor(private readonly dataSource: DataSource) {
+    this.health = new SourceHealthTracker((name, state) => void this.persistHealth(name, state));
+  }
+
+  /** Upserts every configured source by name and loads its stored health. */
+  async register(configs: SourceConfig[]): Promise<void> {
+    const repo = this.dataSource.getRepository(SourceEntity);
+    for (const config of configs) {
+      const existing = await repo.findOne({ where: { name: config.name } });
+      const entity = existing ?? repo.create({ name: config.name, enabled: config.enabled, pollIntervalSeconds: config.pollIntervalSeconds });
+      Object.assign(entity, { vendor: config.vendor, baseUrl: config.baseUrl, sandbox: config.sandbox });
+      if (!existing || existing.sandbox) {
+        // Sandbox sources follow the config at every start; real ones keep an ADMIN's changes.
+        Object.assign(entity, { enabled: config.enabled, pollIntervalSeconds: config.pollIntervalSeconds });
+      }
+      const saved = await repo.save(entity);
+      this.health.load(saved.name, {
+        status: saved.healthStatus, lastSuccessAt: saved.lastSuccessAt, lastErrorAt: saved.lastErrorAt,
+        lastError: saved.lastError, consecutiveFailures: saved.consecutiveFailures,
+      });
+      this.byName.set(config.name, { config: { ...config, enabled: saved.enabled, pollIntervalSeconds: saved.pollIntervalSeconds }, entity: saved });
+    }
+  }
+
+  list(): RegisteredSource[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): RegisteredSource | undefined {
+    return this.byName.get(name);
+  }
+
+  byId(id: string): RegisteredSource | undefined {
+    return this.list().find((s) => s.entity.id === id);
+  }
+
+  ofVendor(vendor: Vendor): RegisteredSource[] {
+    return this.list().filter((s) => s.config.vendor === vendor);
+  }
+
+  /** The vendor client of a source, built on first use. */
+  client<T>(name: string): T {
+    const source = this.byName.get(name);
+    if (!source) throw new Error(`no source named ${name}`);
+    let client = this.clients.get(name);
+    if (!client) {
+      const manifest = manifestFor(source.config.vendor);
+      if (!manifest) throw new Error(`no adapter for ${source.config.vendor}`);
+      client = manifest.createClient(source.config, { health: this.health });
+      this.clients.set(name, client);
+    }
+    return client as T;
+  }
+
+  healthOf(name: string): SourceHealthState {
+    return this.health.get(name);
+  }
+
+  async update(name: string, change: { enabled?: boolean; pollIntervalSeconds?: number }): Promise<RegisteredSource> {
+    const source = this.byName.get(name);
+    if (!source) throw new Error(`no source named ${name}`);
+    const repo = this.dataSource.getRepository(SourceEntity);
+    Object.assign(source.entity, change);
+    source.entity = await repo.save(source.entity);
+    source.config = { ...source.config, ...change };
+    return source;
+  }
+
+  private async persistHealth(name: string, state: SourceHealthState): Promise<void> {
+    try {
+      await this.dataSource.getRepository(SourceEntity).update({ name }, {
+        healthStatus: state.status, lastSuccessAt: state.lastSuccessAt, lastErrorAt: state.lastErrorAt,
+        lastError: state.lastError, consecutiveFailures: state.consecutiveFailures,
+      });
+    } catch (error) {
+      if (this.dataSource.isInitialized) this.log.warn({ err: error, source: name }, 'could not persist source health');
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
+import { createAbuseIpdbSandbox } from '../../sandbox/abuseipdb/index.js';
+import { VendorHttp } from '../http/vendor-http.js';
+import type { VendorManifest } from '../manifest.js';
+import { AbuseIpdbClient } from './client.js';
+import { AbuseIpdbEnricher } from './enricher.js';
+
+/** Free (Individual) plan: 1,000 /check calls a day, no per-minute limit; the counter resets at UTC midnight. */
+export const abuseIpdbSettings = enrichmentSettingsSchema({ perMinute: null, perHour: null, perDay: 1000 }).extend({
+  maxAgeInDays: z.number().int().min(1).max(365).default(30),
+  suspiciousScore: z.number().int().min(0).max(100).default(20),
+  maliciousScore: z.number().int().min(0).max(100).default(80),
+});
+
+export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
+  vendor: Vendor.ABUSEIPDB,
+  displayName: 'AbuseIPDB',
+  capabilities: ['enrich-ip'],
+  credentialKeys: ['apiKey'],
+  settingsSchema: abuseIpdbSettings,
+  defaultPollIntervalSeconds: 0,
+  createClient(source, { health }) {
+    const apiKey = source.credentials.apiKey;
+    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const settings = abuseIpdbSettings.parse(source.settings);
+    const http = new VendorHttp({
+      vendor: Vendor.ABUSEIPDB,
+      sourceName: source.name,
+      baseUrl: source.baseUrl,
+      authenticate: (request) => {
+        request.headers.set('Key', apiKey);
+      },
+      headers: { Accept: 'application/json' },
+      secrets: [apiKey],
+      timeoutMs: source.timeoutMs,
+      tls: { verify: source.tlsVerify, caFile: source.caFile },
+      // The quota scheduler owns the wait on a 429 (a daily quota's Retry-After runs to UTC midnight).
+      retryRateLimited: false,
+      health,
+    });
+    return new AbuseIpdbEnricher(new AbuseIpdbClient(http), settings);
+  },
+  sandbox: createAbuseIpdbSandbox,
+};

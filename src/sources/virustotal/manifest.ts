@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
+import { createVirusTotalSandbox } from '../../sandbox/virustotal/index.js';
+import { VendorHttp } from '../http/vendor-http.js';
+import type { VendorManifest } from '../manifest.js';
+import { VirusTotalClient } from './client.js';
+import { VirusTotalEnricher } from './enricher.js';
+
+/** Public (free) key: 4 requests a minute, 500 a day (daily reset at 00:00 UTC; ~15.5K a month is not metered here). */
+export const virusTotalSettings = enrichmentSettingsSchema({ perMinute: 4, perHour: null, perDay: 500 }).extend({
+  maliciousThreshold: z.number().int().min(1).default(10),
+});
+
+export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
+  vendor: Vendor.VIRUSTOTAL,
+  displayName: 'VirusTotal',
+  capabilities: ['enrich-ip', 'enrich-url', 'enrich-domain', 'enrich-hash'],
+  credentialKeys: ['apiKey'],
+  settingsSchema: virusTotalSettings,
+  defaultPollIntervalSeconds: 0,
+  createClient(source, { health }) {
+    const apiKey = source.credentials.apiKey;
+    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const settings = virusTotalSettings.parse(source.settings);
+    const http = new VendorHttp({
+      vendor: Vendor.VIRUSTOTAL,
+      sourceName: source.name,
+      baseUrl: source.baseUrl,
+      authenticate: (request) => {
+        request.headers.set('x-apikey', apiKey);
+      },
+      headers: { Accept: 'application/json' },
+      secrets: [apiKey],
+      timeoutMs: source.timeoutMs,
+      tls: { verify: source.tlsVerify, caFile: source.caFile },
+      // A 429 (QuotaExceededError) carries no wait hint; the quota scheduler decides when to try again.
+      retryRateLimited: false,
+      health,
+    });
+    return new VirusTotalEnricher(new VirusTotalClient(http), settings);
+  },
+  sandbox: createVirusTotalSandbox,
+};

@@ -1,0 +1,17 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { IndicatorType, Verdict } from '../../domain/model.js';
+
+/** An indicator of compromise, unique by (type, normalised value), with its aggregated verdict. */
+@Entity({ name: 'indicator' })
+@Unique('uq_indicator_type_value', ['type', 'value'])
+@Index('ix_indicator_verdict', ['verdict'])
+@Index('ix_indicator_last_seen', ['lastSeenAt'])
+export class IndicatorEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) type: IndicatorType;
+  @Column({ type: 'text' }) value: string;
+  @Column({ type: 'text', default: 'UNKNOWN' }) verdict: Verdict;
+  @Column({ type: 'int', nullable: true }) score: number | null;
+  @Column({ name: 'first_seen_at', type: 'timestamptz' }) firstSeenAt: Date;
+  @Column({ name: 'last_seen_at', type: 'timestamptz' }) lastSeenAt: Date;
+}
