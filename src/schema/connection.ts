@@ -13,7 +13,7 @@ export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: () => Promise<number>;
+  totalCount: PromiseLike<number> | number;
 }
 
 /** Builds `XConnection` / `XEdge` types for a node type (Relay cursor connections). */
@@ -29,7 +29,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     @Field(() => [Edge]) edges: Edge[];
     @Field(() => [nodeType], { description: 'The nodes of `edges`, for clients that need no cursors' }) nodes: T[];
     @Field(() => PageInfo) pageInfo: PageInfo;
-    // A function property: the default resolver calls it, so the count query runs only when selected.
+    // A lazy promise (see paginate.ts): the count query runs only when the field is selected.
     @Field(() => Int, { description: 'Matches of the filter across all pages' }) totalCount: number;
   }
   return ConnectionType;

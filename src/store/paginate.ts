@@ -75,7 +75,7 @@ export async function paginate<E extends ObjectLiteral, N>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
-    totalCount: () => countQuery.getCount(),
+    totalCount: lazily(() => countQuery.getCount()),
   };
 }
 
@@ -106,6 +106,20 @@ export function paginateList<E, N>(
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: { hasNextPage: start + first < items.length, hasPreviousPage: start > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
-    totalCount: async () => items.length,
+    totalCount: items.length,
+  };
+}
+
+/**
+ * A promise-like that starts its work only when awaited. GraphQL awaits a field's value only when the
+ * field is selected, so `totalCount` costs a COUNT query only for clients that ask for it.
+ */
+function lazily<T>(work: () => Promise<T>): PromiseLike<T> {
+  let started: Promise<T> | null = null;
+  return {
+    then(onFulfilled, onRejected) {
+      started ??= work();
+      return started.then(onFulfilled, onRejected);
+    },
   };
 }

@@ -33,7 +33,11 @@ export function incidentDto(store: ResilientStore, record: IncidentRecord, optio
 /** Top-level CommentDTOs with their replies under `children`; `text` per `text_content_output_format`. */
 export function commentDtos(store: ResilientStore, incident: IncidentRecord, textFormat: TextOutputFormat): Record<string, unknown>[] {
   const comments = store.commentsOf(incident.id);
-  const toDto = (comment: CommentRecord): Record<string, unknown> => ({
+  return comments.filter((c) => c.parent_id === null).map((c) => commentDto(incident, c, comments, textFormat));
+}
+
+export function commentDto(incident: IncidentRecord, comment: CommentRecord, all: CommentRecord[], textFormat: TextOutputFormat): Record<string, unknown> {
+  return {
     id: comment.id,
     parent_id: comment.parent_id,
     type: 'incident',
@@ -48,13 +52,12 @@ export function commentDtos(store: ResilientStore, incident: IncidentRecord, tex
     text: renderTextContent(comment.text, textFormat),
     create_date: comment.create_date,
     modify_date: comment.modify_date,
-    children: comments.filter((c) => c.parent_id === comment.id).map(toDto),
+    children: all.filter((c) => c.parent_id === comment.id).map((c) => commentDto(incident, c, all, textFormat)),
     is_deleted: false,
     mentioned_users: [],
     comment_perms: { update: true, delete: true },
     actions: [],
-  });
-  return comments.filter((c) => c.parent_id === null).map(toDto);
+  };
 }
 
 export function attachmentDto(incident: IncidentRecord, attachment: AttachmentRecord): Record<string, unknown> {

@@ -21,12 +21,14 @@ export class CallLog {
     return (req: Request, res: Response, next: NextFunction): void => {
       if (req.path.startsWith('/__sandbox')) return next();
       const started = Date.now();
+      // Read now: inside a mounted router `req.path` loses the mount prefix by the time the answer finishes.
+      const path = req.path;
       res.on('finish', () => {
         this.calls.push({
           seq: ++this.seq,
           at: new Date(started).toISOString(),
           method: req.method,
-          path: req.path,
+          path,
           query: { ...req.query },
           body: summariseBody(req.body),
           status: res.statusCode,

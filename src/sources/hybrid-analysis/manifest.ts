@@ -1,0 +1,45 @@
+import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
+import { createHybridAnalysisSandbox } from '../../sandbox/hybrid-analysis/index.js';
+import { VendorHttp } from '../http/vendor-http.js';
+import type { VendorManifest } from '../manifest.js';
+import { HybridAnalysisClient, hybridAnalysisRateLimitWait } from './client.js';
+import { HybridAnalysisEnricher } from './enricher.js';
+
+/**
+ * Quotas are per key and unpublished (the `api-limits` header tells); 200 a minute and 2,000 an hour is what the
+ * public API was seen to grant. Restricted keys may have less: set the key's own figures here.
+ */
+export const hybridAnalysisSettings = enrichmentSettingsSchema({ perMinute: 200, perHour: 2000, perDay: null });
+
+export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
+  vendor: Vendor.HYBRID_ANALYSIS,
+  displayName: 'Hybrid Analysis',
+  capabilities: ['enrich-hash'],
+  credentialKeys: ['apiKey'],
+  settingsSchema: hybridAnalysisSettings,
+  defaultPollIntervalSeconds: 0,
+  createClient(source, { health }) {
+    const apiKey = source.credentials.apiKey;
+    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const http = new VendorHttp({
+      vendor: Vendor.HYBRID_ANALYSIS,
+      sourceName: source.name,
+      // Use the bare host: `www.hybrid-analysis.com` redirects, and a followed redirect can drop the api-key header.
+      baseUrl: source.baseUrl.replace('://www.hybrid-analysis.com', '://hybrid-analysis.com'),
+      authenticate: (request) => {
+        request.headers.set('api-key', apiKey);
+      },
+      // The service filters unusual user agents; the product name passes.
+      headers: { Accept: 'application/json', 'User-Agent': 'Falcon Sandbox' },
+      secrets: [apiKey],
+      timeoutMs: source.timeoutMs,
+      tls: { verify: source.tlsVerify, caFile: source.caFile },
+      retryRateLimited: false,
+      rateLimitWaitSeconds: hybridAnalysisRateLimitWait,
+      health,
+    });
+    return new HybridAnalysisEnricher(new HybridAnalysisClient(http));
+  },
+  sandbox: createHybridAnalysisSandbox,
+};

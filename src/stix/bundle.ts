@@ -1,0 +1,401 @@
+/**
+ * Turns the outcome of the Ivanti enrichment playbook for one ticket (indicators, provider verdicts,
+ * CVEs) into a STIX 2.1 bundle that intel platforms such as CTIX can ingest (`ingest_bundle`).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
+import type { IndicatorType, ObservableIndicatorType } from '../indicators/extract.js';
+import { isHostname, normalizeIndicator, splitUrl } from '../indicators/normalize.js';
+
+export type TlpLevel = 'CLEAR' | 'WHITE' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+export type Verdict = 'MALICIOUS' | 'SUSPICIOUS' | 'HARMLESS' | 'UNKNOWN';
+
+export interface ProviderEnrichment {
+  provider: string;
+  verdict: Verdict;
+  score: number | null;
+  summary: string;
+  link?: string;
+}
+
+export interface EnrichedIndicator {
+  /** 'CVE' entries become vulnerability objects, like `cves`. */
+  type: IndicatorType;
+  value: string;
+  verdict: Verdict;
+  /** 0–100; becomes the indicator's STIX `confidence`. */
+  score: number | null;
+  enrichments: ProviderEnrichment[];
+}
+
+export interface EnrichmentBundleInput {
+  ticket: { externalId: string; title: string; url?: string; createdAt: Date };
+  tlp: TlpLevel;
+  indicators: EnrichedIndicator[];
+  cves?: string[];
+  /** The hub as the STIX identity that created every object; defaults to "socgraph". */
+  identity?: { name: string };
+  now?: Date;
+}
+
+export interface StixObject {
+  type: string;
+  id: string;
+  [property: string]: unknown;
+}
+
+export interface StixBundle {
+  type: 'bundle';
+  id: string;
+  objects: StixObject[];
+}
+
+export interface EnrichmentBundleCounts {
+  indicators: number;
+  observables: number;
+  notes: number;
+  vulnerabilities: number;
+}
+
+export interface EnrichmentBundle {
+  bundle: StixBundle;
+  counts: EnrichmentBundleCounts;
+}
+
+const SPEC_VERSION = '2.1';
+/** STIX 2.1 §2.9: namespace of deterministic (UUIDv5) cyber-observable ids. */
+export const STIX_SCO_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
+// Our own namespace for the hub identity's id, so every bundle names the same identity object.
+const HUB_IDENTITY_NAMESPACE = 'eefd152a-5064-4559-8144-89785220e193';
+const HUB_IDENTITY_CREATED = '2024-01-01T00:00:00.000Z';
+const DEFAULT_HUB_NAME = 'socgraph';
+const TICKET_SOURCE_NAME = 'ivanti-itsm';
+// Same shape external-reference.json demands for source_name 'cve'.
+const CVE_ID = /^CVE-\d{4}-(?:0\d{3}|[1-9]\d{3,})$/;
+
+// ---------------------------------------------------------------------------------------------
+// TLP markings
+
+/*
+ * WHITE, GREEN, AMBER and RED use the TLP 1.0 marking definitions predefined by STIX 2.1 (§7.2.1.4):
+ * fixed ids every consumer already knows. CLEAR and AMBER+STRICT only exist in TLP 2.0, so they use
+ * the marking definitions OASIS publishes for its TLP 2.0 extension (cti-stix-common-objects,
+ * extension-definition--60a3c5c5-…), again with their well-known ids. We do not map CLEAR to WHITE:
+ * the ticket said CLEAR, and a TLP 2.0-aware consumer should see exactly that.
+ */
+const TLP1 = (id: string, level: string): StixObject => ({
+  type: 'marking-definition',
+  spec_version: SPEC_VERSION,
+  id,
+  created: '2017-01-20T00:00:00.000Z',
+  definition_type: 'tlp',
+  name: `TLP:${level.toUpperCase()}`,
+  definition: { tlp: level },
+});
+const TLP2_EXTENSION_ID = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
+const TLP2 = (id: string, level: string): StixObject => ({
+  type: 'marking-definition',
+  spec_version: SPEC_VERSION,
+  id,
+  created: '2022-10-01T00:00:00.000Z',
+  name: `TLP:${level.toUpperCase()}`,
+  extensions: { [TLP2_EXTENSION_ID]: { extension_type: 'property-extension', tlp_2_0: level } },
+});
+
+export const TLP_MARKING_DEFINITIONS: Readonly<Record<TlpLevel, StixObject>> = {
+  WHITE: TLP1('marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9', 'white'),
+  GREEN: TLP1('marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da', 'green'),
+  AMBER: TLP1('marking-definition--f88d31f6-486f-44da-b317-01333bde0b82', 'amber'),
+  RED: TLP1('marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed', 'red'),
+  CLEAR: TLP2('marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487', 'clear'),
+  'AMBER+STRICT': TLP2('marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003', 'amber+strict'),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Ids, patterns and observables
+
+function uuidV5(namespace: string, name: string): string {
+  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** RFC 8785 (JCS) for the plain objects of strings we hash: sorted keys, JSON string escaping. */
+function canonicalJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+}
+
+/** STIX 2.1 §2.9: `<type>--UUIDv5(SCO namespace, JCS of the id-contributing properties)`. */
+export function deterministicObservableId(scoType: string, idContributingProperties: Record<string, unknown>): string {
+  return `${scoType}--${uuidV5(STIX_SCO_NAMESPACE, canonicalJson(idContributingProperties))}`;
+}
+
+const HASH_KEYS = { MD5: 'MD5', SHA1: 'SHA-1', SHA256: 'SHA-256' } as const;
+const SCO_TYPES: Record<Exclude<ObservableIndicatorType, keyof typeof HASH_KEYS>, string> = {
+  IPV4: 'ipv4-addr',
+  IPV6: 'ipv6-addr',
+  DOMAIN: 'domain-name',
+  URL: 'url',
+  EMAIL: 'email-addr',
+};
+
+function isHashType(type: ObservableIndicatorType): type is keyof typeof HASH_KEYS {
+  return type in HASH_KEYS;
+}
+
+function stixString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The STIX pattern matching one observable value (hash names with a hyphen must be quoted). */
+export function indicatorPattern(type: ObservableIndicatorType, value: string): string {
+  if (isHashType(type)) {
+    const key = HASH_KEYS[type];
+    return `[file:hashes.${key.includes('-') ? stixString(key) : key} = ${stixString(value)}]`;
+  }
+  return `[${SCO_TYPES[type]}:value = ${stixString(value)}]`;
+}
+
+function observableFor(type: ObservableIndicatorType, value: string): StixObject {
+  const properties = isHashType(type) ? { hashes: { [HASH_KEYS[type]]: value } } : { value };
+  const scoType = isHashType(type) ? 'file' : SCO_TYPES[type];
+  return { type: scoType, spec_version: SPEC_VERSION, id: deterministicObservableId(scoType, properties), ...properties };
+}
+
+// RFC 3986 characters allowed after the authority (unreserved, sub-delims, ':', '@', '/', '?').
+const URI_REST_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
+const URI_USERINFO_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:]/;
+const PERCENT_ESCAPE = /^%[0-9A-Fa-f]{2}/;
+
+function percentEncode(char: string): string {
+  try {
+    return encodeURIComponent(char);
+  } catch {
+    return '%EF%BF%BD'; // a lone surrogate: U+FFFD
+  }
+}
+
+function encodeUriComponentChars(text: string, allowed: RegExp, keepFirstHash: boolean): string {
+  let out = '';
+  let fragmentStarted = !keepFirstHash;
+  let index = 0;
+  for (const char of text) {
+    const validEscape = char === '%' && PERCENT_ESCAPE.test(text.slice(index, index + 3));
+    if (allowed.test(char) || validEscape) {
+      out += char;
+    } else if (char === '#' && !fragmentStarted) {
+      out += char;
+      fragmentStarted = true;
+    } else {
+      out += percentEncode(char);
+    }
+    index += char.length;
+  }
+  return out;
+}
+
+/**
+ * STIX requires url values to be RFC 3986 URIs; text from tickets may hold spaces, `|`, raw Unicode.
+ * Percent-encode just those (and punycode the host) so the value still designates the same resource.
+ */
+function toRfc3986(url: string): string {
+  const parts = splitUrl(url);
+  if (!parts) return url;
+  const host = parts.host.includes(':') ? `[${parts.host}]` : domainToASCII(parts.host) || parts.host;
+  const userinfo = parts.userinfo ? `${encodeUriComponentChars(parts.userinfo.slice(0, -1), URI_USERINFO_CHAR, false)}@` : '';
+  return `${parts.scheme}://${userinfo}${host}${parts.port}${encodeUriComponentChars(parts.rest, URI_REST_CHAR, true)}`;
+}
+
+const HASH_SHAPES = { MD5: /^[0-9a-f]{32}$/, SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ } as const;
+
+function asciiEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at > 0 ? `${email.slice(0, at)}@${domainToASCII(email.slice(at + 1))}` : email;
+}
+
+/** The value as the observable will carry it; throws RangeError for values that cannot be one. */
+function observableValue(type: ObservableIndicatorType, raw: string): string {
+  const normalized = normalizeIndicator(type, raw);
+  // Observables want ASCII: punycode hosts, percent-encoded URLs.
+  const value =
+    type === 'DOMAIN' ? domainToASCII(normalized) :
+    type === 'EMAIL' ? asciiEmail(normalized) :
+    type === 'URL' ? toRfc3986(normalized) :
+    normalized;
+  const valid =
+    type === 'IPV4' ? isIP(value) === 4 :
+    type === 'IPV6' ? isIP(value) === 6 :
+    type === 'DOMAIN' ? isHostname(value) :
+    type === 'EMAIL' ? value.indexOf('@') > 0 && isHostname(value.slice(value.lastIndexOf('@') + 1)) :
+    type === 'URL' ? splitUrl(value) !== null :
+    HASH_SHAPES[type].test(value);
+  if (!valid) throw new RangeError(`not a valid ${type} indicator: ${JSON.stringify(raw)}`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundle
+
+const INDICATOR_TYPES_BY_VERDICT: Record<Verdict, string> = {
+  MALICIOUS: 'malicious-activity',
+  SUSPICIOUS: 'anomalous-activity',
+  HARMLESS: 'benign',
+  UNKNOWN: 'unknown',
+};
+
+function confidence(score: number | null): number | undefined {
+  if (score === null || !Number.isFinite(score)) return undefined;
+  return Math.round(Math.min(100, Math.max(0, score)));
+}
+
+function verdictText(verdict: Verdict, score: number | null): string {
+  return score === null ? verdict : `${verdict} (score ${score})`;
+}
+
+function ticketReference(ticket: EnrichmentBundleInput['ticket']): Record<string, string> {
+  return {
+    source_name: TICKET_SOURCE_NAME,
+    external_id: ticket.externalId,
+    description: ticket.title,
+    ...(ticket.url ? { url: toRfc3986(ticket.url) } : {}),
+  };
+}
+
+function noteContent(subject: string, indicator: EnrichedIndicator, ticket: EnrichmentBundleInput['ticket']): string {
+  const lines = [
+    `Enrichment of ${subject} from Ivanti ticket ${ticket.externalId} (${ticket.title}).`,
+    `Overall verdict: ${verdictText(indicator.verdict, indicator.score)}.`,
+    '',
+    ...indicator.enrichments.map(
+      (e) => `- ${e.provider}: ${verdictText(e.verdict, e.score)}. ${e.summary}${e.link ? ` <${e.link}>` : ''}`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+function normalizeCve(raw: string): string {
+  const cve = normalizeIndicator('CVE', raw);
+  if (!CVE_ID.test(cve)) throw new RangeError(`not a valid CVE id: ${JSON.stringify(raw)}`);
+  return cve;
+}
+
+/**
+ * One bundle for one ticket: the hub identity, the TLP marking, and per indicator an indicator SDO,
+ * its observable (SCO), a based-on relationship between them and a note with the provider results;
+ * CVEs become vulnerability SDOs. Every SDO/SRO/SCO carries the TLP marking; SDOs/SROs also
+ * `created_by_ref` the hub (SCOs have no such property; the predefined markings are not ours).
+ * Indicators repeated with the same normalised value are kept once (the first).
+ */
+export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentBundle {
+  const now = (input.now ?? new Date()).toISOString();
+  const marking = TLP_MARKING_DEFINITIONS[input.tlp];
+  const markingRefs = [marking.id];
+  const hubName = input.identity?.name ?? DEFAULT_HUB_NAME;
+  const identityId = `identity--${uuidV5(HUB_IDENTITY_NAMESPACE, hubName)}`;
+  const ticketRef = ticketReference(input.ticket);
+  const validFrom = input.ticket.createdAt.toISOString();
+  const common = () => ({
+    spec_version: SPEC_VERSION,
+    created: now,
+    modified: now,
+    created_by_ref: identityId,
+    object_marking_refs: markingRefs,
+  });
+
+  // Same id in every bundle; `modified` moves so each bundle's markings apply to a newer version.
+  const identity: StixObject = {
+    type: 'identity',
+    id: identityId,
+    ...common(),
+    created: HUB_IDENTITY_CREATED,
+    modified: now > HUB_IDENTITY_CREATED ? now : HUB_IDENTITY_CREATED,
+    name: hubName,
+    identity_class: 'system',
+  };
+  const objects: StixObject[] = [identity, marking];
+  const counts: EnrichmentBundleCounts = { indicators: 0, observables: 0, notes: 0, vulnerabilities: 0 };
+
+  const addNote = (subject: string, indicator: EnrichedIndicator, objectRefs: string[]): void => {
+    if (indicator.enrichments.length === 0) return; // nothing to say beyond the indicator itself
+    objects.push({
+      type: 'note',
+      id: `note--${randomUUID()}`,
+      ...common(),
+      abstract: `${subject}: ${verdictText(indicator.verdict, indicator.score)}`,
+      content: noteContent(subject, indicator, input.ticket),
+      authors: [hubName],
+      object_refs: objectRefs,
+      external_references: [ticketRef],
+    });
+    counts.notes += 1;
+  };
+
+  const vulnerabilityIds = new Map<string, string>();
+  const addVulnerability = (cve: string): string => {
+    const known = vulnerabilityIds.get(cve);
+    if (known) return known;
+    const id = `vulnerability--${randomUUID()}`;
+    vulnerabilityIds.set(cve, id);
+    objects.push({
+      type: 'vulnerability',
+      id,
+      ...common(),
+      name: cve,
+      external_references: [{ source_name: 'cve', external_id: cve }, ticketRef],
+    });
+    counts.vulnerabilities += 1;
+    return id;
+  };
+
+  const seen = new Set<string>();
+  for (const indicator of input.indicators) {
+    if (indicator.type === 'CVE') {
+      const cve = normalizeCve(indicator.value);
+      if (seen.has(`CVE\u0000${cve}`)) continue;
+      seen.add(`CVE\u0000${cve}`);
+      addNote(cve, indicator, [addVulnerability(cve)]);
+      continue;
+    }
+    const value = observableValue(indicator.type, indicator.value);
+    const key = `${indicator.type}\u0000${value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+
+    const observable = { ...observableFor(indicator.type, value), object_marking_refs: markingRefs };
+    const indicatorId = `indicator--${randomUUID()}`;
+    const score = confidence(indicator.score);
+    objects.push(observable, {
+      type: 'indicator',
+      id: indicatorId,
+      ...common(),
+      name: value,
+      description: `${indicator.type} seen in Ivanti ticket ${input.ticket.externalId}: ${input.ticket.title}`,
+      indicator_types: [INDICATOR_TYPES_BY_VERDICT[indicator.verdict]],
+      pattern: indicatorPattern(indicator.type, value),
+      pattern_type: 'stix',
+      pattern_version: SPEC_VERSION,
+      valid_from: validFrom,
+      ...(score === undefined ? {} : { confidence: score }),
+      external_references: [ticketRef],
+    });
+    objects.push({
+      type: 'relationship',
+      id: `relationship--${randomUUID()}`,
+      ...common(),
+      relationship_type: 'based-on',
+      source_ref: indicatorId,
+      target_ref: observable.id,
+    });
+    counts.indicators += 1;
+    counts.observables += 1;
+    addNote(value, indicator, [indicatorId, observable.id]);
+  }
+  for (const cve of input.cves ?? []) addVulnerability(normalizeCve(cve));
+
+  return { bundle: { type: 'bundle', id: `bundle--${randomUUID()}`, objects }, counts };
+}
