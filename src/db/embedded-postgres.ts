@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { SessionQueue } from './session-queue.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `pg` driver (the same code path as a real server). */
@@ -14,9 +15,9 @@ export interface EmbeddedPostgres {
 
 /**
  * PostgreSQL without a server: PGlite in this process, served on a loopback port by pglite-socket so
- * TypeORM and pg-boss use the ordinary `pg` driver. pglite-socket multiplexes connections onto PGlite's
- * single session, keeping a transaction's statements together; LISTEN/NOTIFY does not cross it, which is
- * why the event bus uses an in-process channel on this database.
+ * TypeORM and pg-boss use the ordinary `pg` driver. Connections are multiplexed onto PGlite's single
+ * session by SessionQueue; LISTEN/NOTIFY does not cross it, which is why the event bus uses an
+ * in-process channel on this database.
  */
 export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) {
@@ -25,6 +26,8 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
   }
   const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 64 });
+  // Replace the server's queue before any connection exists: handlers take it at connect time.
+  (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);
   await server.start();
   const conn = server.getServerConn();
   return {

@@ -146,14 +146,15 @@ export function formatIpv6(groups: number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
+/**
+ * Only global unicast (2000::/3) is routable on the internet; that excludes ::, ::1, link- and
+ * site-local, unique-local and multicast at once. Documentation space (2001:db8::/32) is excluded
+ * like TEST-NET; IPv4-mapped addresses are judged by their IPv4 part.
+ */
 export function isPublicIpv6(groups: number[]): boolean {
-  const first = groups[0]!;
   if (isIpv4Mapped(groups)) return isPublicIpv4(embeddedIpv4(groups));
-  if (groups.slice(0, 6).every((g) => g === 0)) return false; // ::, ::1, deprecated IPv4-compatible
-  if ((first & 0xffc0) === 0xfe80 || (first & 0xffc0) === 0xfec0) return false; // link-/site-local
-  if ((first & 0xfe00) === 0xfc00) return false; // unique local fc00::/7
-  if ((first & 0xff00) === 0xff00) return false; // multicast
-  return !(first === 0x2001 && groups[1] === 0x0db8); // documentation 2001:db8::/32
+  const [first, second] = [groups[0]!, groups[1]!];
+  return (first & 0xe000) === 0x2000 && !(first === 0x2001 && second === 0x0db8);
 }
 
 // ---------------------------------------------------------------------------------------------

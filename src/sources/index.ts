@@ -1,11 +1,15 @@
 import type { Vendor } from '../domain/vendor.js';
 import type { VendorManifest } from './manifest.js';
+import { secureworksCtpManifest } from './secureworks-ctp/manifest.js';
+import { ibmResilientManifest } from './ibm-resilient/manifest.js';
 
 /**
  * The vendors the hub knows. Adding a vendor = its folder under src/sources/ and src/sandbox/ plus one line here.
  */
 const manifests: VendorManifest[] = [
   // registered vendors (one line each):
+  secureworksCtpManifest,
+  ibmResilientManifest,
 ];
 
 export function registeredManifests(): VendorManifest[] {

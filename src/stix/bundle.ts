@@ -54,6 +54,7 @@ export interface StixBundle {
 export interface EnrichmentBundleCounts {
   indicators: number;
   observables: number;
+  /** Provider-result notes attached (one per enriched indicator or CVE; see buildEnrichmentBundle). */
   notes: number;
   vulnerabilities: number;
 }
@@ -266,16 +267,28 @@ function ticketReference(ticket: EnrichmentBundleInput['ticket']): Record<string
   };
 }
 
-function noteContent(subject: string, indicator: EnrichedIndicator, ticket: EnrichmentBundleInput['ticket']): string {
-  const lines = [
-    `Enrichment of ${subject} from Ivanti ticket ${ticket.externalId} (${ticket.title}).`,
-    `Overall verdict: ${verdictText(indicator.verdict, indicator.score)}.`,
-    '',
-    ...indicator.enrichments.map(
-      (e) => `- ${e.provider}: ${verdictText(e.verdict, e.score)}. ${e.summary}${e.link ? ` <${e.link}>` : ''}`,
-    ),
-  ];
-  return lines.join('\n');
+function enrichmentLine(enrichment: ProviderEnrichment): string {
+  return `${verdictText(enrichment.verdict, enrichment.score)}: ${enrichment.summary}`;
+}
+
+/** One external reference per provider result: where a consumer looks for "who said what, and where". */
+function providerReferences(indicator: EnrichedIndicator): Array<Record<string, string>> {
+  return indicator.enrichments.map((enrichment) => {
+    const url = enrichment.link && splitUrl(enrichment.link) ? toRfc3986(enrichment.link) : undefined;
+    const linkText = enrichment.link && !url ? ` (${enrichment.link})` : '';
+    return {
+      source_name: enrichment.provider || 'unknown provider',
+      description: enrichmentLine(enrichment) + linkText,
+      ...(url ? { url } : {}),
+    };
+  });
+}
+
+function enrichedDescription(what: string, indicator: EnrichedIndicator, ticket: EnrichmentBundleInput['ticket']): string {
+  return [
+    `${what} seen in Ivanti ticket ${ticket.externalId} (${ticket.title}). Verdict: ${verdictText(indicator.verdict, indicator.score)}.`,
+    ...indicator.enrichments.map((enrichment) => `- ${enrichment.provider}: ${enrichmentLine(enrichment)}`),
+  ].join('\n');
 }
 
 function normalizeCve(raw: string): string {
@@ -285,10 +298,17 @@ function normalizeCve(raw: string): string {
 }
 
 /**
- * One bundle for one ticket: the hub identity, the TLP marking, and per indicator an indicator SDO,
- * its observable (SCO), a based-on relationship between them and a note with the provider results;
- * CVEs become vulnerability SDOs. Every SDO/SRO/SCO carries the TLP marking; SDOs/SROs also
- * `created_by_ref` the hub (SCOs have no such property; the predefined markings are not ours).
+ * One bundle for one ticket: the hub identity, the TLP marking, per indicator an indicator SDO, its
+ * observable (SCO) and a based-on relationship between them; CVEs become vulnerability SDOs. Every
+ * SDO/SRO/SCO carries the TLP marking; SDOs/SROs also `created_by_ref` the hub (SCOs have no such
+ * property; the predefined TLP markings are not ours to sign).
+ *
+ * Provider results travel on the indicator (or vulnerability) itself: a description listing each
+ * provider's verdict, score and summary, and one external reference per provider with its link.
+ * Not as `note` or `opinion` objects: the OASIS bundle.json we validate against lists no schema for
+ * either, so a bundle containing one is rejected (a custom-object fallback cannot match them either).
+ * `counts.notes` counts these attached provider notes.
+ *
  * Indicators repeated with the same normalised value are kept once (the first).
  */
 export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentBundle {
@@ -320,45 +340,27 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
   const objects: StixObject[] = [identity, marking];
   const counts: EnrichmentBundleCounts = { indicators: 0, observables: 0, notes: 0, vulnerabilities: 0 };
 
-  const addNote = (subject: string, indicator: EnrichedIndicator, objectRefs: string[]): void => {
-    if (indicator.enrichments.length === 0) return; // nothing to say beyond the indicator itself
-    objects.push({
-      type: 'note',
-      id: `note--${randomUUID()}`,
-      ...common(),
-      abstract: `${subject}: ${verdictText(indicator.verdict, indicator.score)}`,
-      content: noteContent(subject, indicator, input.ticket),
-      authors: [hubName],
-      object_refs: objectRefs,
-      external_references: [ticketRef],
-    });
-    counts.notes += 1;
-  };
-
-  const vulnerabilityIds = new Map<string, string>();
-  const addVulnerability = (cve: string): string => {
-    const known = vulnerabilityIds.get(cve);
-    if (known) return known;
-    const id = `vulnerability--${randomUUID()}`;
-    vulnerabilityIds.set(cve, id);
-    objects.push({
+  const vulnerabilities = new Map<string, StixObject>();
+  const addVulnerability = (cve: string, enrichment?: EnrichedIndicator): void => {
+    if (vulnerabilities.has(cve)) return;
+    const vulnerability: StixObject = {
       type: 'vulnerability',
-      id,
+      id: `vulnerability--${randomUUID()}`,
       ...common(),
       name: cve,
-      external_references: [{ source_name: 'cve', external_id: cve }, ticketRef],
-    });
+      ...(enrichment?.enrichments.length ? { description: enrichedDescription(cve, enrichment, input.ticket) } : {}),
+      external_references: [{ source_name: 'cve', external_id: cve }, ticketRef, ...(enrichment ? providerReferences(enrichment) : [])],
+    };
+    vulnerabilities.set(cve, vulnerability);
+    objects.push(vulnerability);
     counts.vulnerabilities += 1;
-    return id;
+    if (enrichment?.enrichments.length) counts.notes += 1;
   };
 
   const seen = new Set<string>();
   for (const indicator of input.indicators) {
     if (indicator.type === 'CVE') {
-      const cve = normalizeCve(indicator.value);
-      if (seen.has(`CVE\u0000${cve}`)) continue;
-      seen.add(`CVE\u0000${cve}`);
-      addNote(cve, indicator, [addVulnerability(cve)]);
+      addVulnerability(normalizeCve(indicator.value), indicator);
       continue;
     }
     const value = observableValue(indicator.type, indicator.value);
@@ -374,14 +376,14 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
       id: indicatorId,
       ...common(),
       name: value,
-      description: `${indicator.type} seen in Ivanti ticket ${input.ticket.externalId}: ${input.ticket.title}`,
+      description: enrichedDescription(indicator.type, indicator, input.ticket),
       indicator_types: [INDICATOR_TYPES_BY_VERDICT[indicator.verdict]],
       pattern: indicatorPattern(indicator.type, value),
       pattern_type: 'stix',
       pattern_version: SPEC_VERSION,
       valid_from: validFrom,
       ...(score === undefined ? {} : { confidence: score }),
-      external_references: [ticketRef],
+      external_references: [ticketRef, ...providerReferences(indicator)],
     });
     objects.push({
       type: 'relationship',
@@ -393,7 +395,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
     });
     counts.indicators += 1;
     counts.observables += 1;
-    addNote(value, indicator, [indicatorId, observable.id]);
+    if (indicator.enrichments.length) counts.notes += 1;
   }
   for (const cve of input.cves ?? []) addVulnerability(normalizeCve(cve));
 

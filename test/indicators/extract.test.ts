@@ -70,16 +70,17 @@ describe('IP addresses', () => {
     expect(valuesOf(found, 'IPV6')).toEqual(['2606:4700:4700::1111', '2001:4860:4860::8888', '2a03:2880:f10c:83:face:b00c:0:25de']);
   });
 
-  it('excludes loopback, unspecified, link-local and unique-local IPv6 unless asked', () => {
-    const text6 = 'lo ::1 any :: ll fe80::1ff:fe23:4567:890a%eth0 ula fd12:3456:789a::1 public 2620:fe::fe';
-    expect(valuesOf(extractIndicators(text6), 'IPV6')).toEqual(['2620:fe::fe']);
+  it('keeps only global unicast IPv6 unless asked (no loopback, link-local, unique-local, documentation)', () => {
+    const text6 = 'lo ::1 any :: ll fe80::1ff:fe23:4567:890a%eth0 ula fd12:3456:789a::1 doc 2001:db8::7 mc ff02::1 ' +
+      'mapped ::ffff:10.0.0.1 public 2620:fe::fe ::ffff:8.8.4.4';
+    expect(valuesOf(extractIndicators(text6), 'IPV6')).toEqual(['2620:fe::fe', '::ffff:8.8.4.4']);
     expect(valuesOf(extractIndicators(text6, { includePrivateIps: true }), 'IPV6')).toEqual([
-      '::1', '::', 'fe80::1ff:fe23:4567:890a', 'fd12:3456:789a::1', '2620:fe::fe',
+      '::1', '::', 'fe80::1ff:fe23:4567:890a', 'fd12:3456:789a::1', '2001:db8::7', 'ff02::1', '::ffff:10.0.0.1', '2620:fe::fe', '::ffff:8.8.4.4',
     ]);
   });
 
   it('does not mistake times, MAC addresses or C++ scopes for IPv6', () => {
-    expect(extractIndicators('at 12:30:45 MAC 00:1a:2b:3c:4d:5e std::vector a::b', { includePrivateIps: true })).toEqual([]);
+    expect(extractIndicators('at 12:30:45 MAC 00:1a:2b:3c:4d:5e std::vector Foo::Bar::baz', { includePrivateIps: true })).toEqual([]);
   });
 });
 

@@ -1,0 +1,30 @@
+import { Vendor } from '../../domain/vendor.js';
+import { createCywareCftrSandbox } from '../../sandbox/cyware-cftr/index.js';
+import type { VendorManifest } from '../manifest.js';
+import { CftrClient } from './client.js';
+import { cftrSettingsSchema } from './settings.js';
+
+export const cywareCftrManifest: VendorManifest<CftrClient> = {
+  vendor: Vendor.CYWARE_CFTR,
+  displayName: 'Cyware Respond (CFTR)',
+  capabilities: ['incidents'],
+  credentialKeys: ['accessId', 'secretKey'],
+  settingsSchema: cftrSettingsSchema,
+  // Incidents are created from Intel Exchange data on demand; nothing to poll.
+  defaultPollIntervalSeconds: 0,
+  createClient(source, { health }) {
+    const { accessId, secretKey } = source.credentials;
+    if (!accessId || !secretKey) throw new Error(`source ${source.name}: credentials 'accessId' and 'secretKey' are required`);
+    return new CftrClient({
+      sourceName: source.name,
+      baseUrl: source.baseUrl,
+      credentials: { accessId, secretKey },
+      settings: cftrSettingsSchema.parse(source.settings),
+      timeoutMs: source.timeoutMs,
+      tls: { verify: source.tlsVerify, caFile: source.caFile },
+      health,
+    });
+  },
+  sandbox: createCywareCftrSandbox,
+  sandboxTls: false,
+};
