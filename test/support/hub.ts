@@ -14,7 +14,7 @@ export interface TestHub extends RunningHub {
 }
 
 /** A real hub (real HTTP server, real database — embedded, or a fresh one on DATABASE_URL's server). */
-export async function startTestHub(options: Partial<HubOptions> & { config?: Partial<Record<string, unknown>> } = {}): Promise<TestHub> {
+export async function startTestHub(options: Omit<Partial<HubOptions>, 'config'> & { config?: Record<string, unknown> } = {}): Promise<TestHub> {
   const database = await testDatabase();
   const config: HubConfig = hubConfigSchema.parse({
     sandboxes: 'none',
