@@ -1,6 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { verifyOpenApiRequest } from '../../sources/cyware-signing/open-api-signature.js';
-import { QuotaCounter } from '../kit/index.js';
 import { readIncidentInput, readThreatIntel } from './incident-input.js';
 import { incidentDetail, incidentItem } from './shapes.js';
 import type { CftrStore } from './store.js';
@@ -14,7 +13,6 @@ const AUTH_PARAMS = new Set(['AccessID', 'Expires', 'Signature']);
 /** The Respond Open API under `/cftrapi/openapi`: every route signed, trailing slashes only, DRF-style errors. */
 export function cftrApiRouter(store: CftrStore, secrets: Map<string, string>): Router {
   const router = express.Router({ strict: true });
-  const quotas = new Map<string, QuotaCounter>();
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     const verdict = verifyOpenApiRequest(req.query, {
@@ -23,10 +21,7 @@ export function cftrApiRouter(store: CftrStore, secrets: Map<string, string>): R
       maxValiditySeconds: MAX_VALIDITY_SECONDS,
     });
     if (!verdict.ok) return void res.status(verdict.status).json(verdict.body);
-    const quota = quotas.get(verdict.accessId) ?? new QuotaCounter();
-    quotas.set(verdict.accessId, quota);
-    quota.limits = { perMinute: store.settings.rateLimitPerMinute };
-    const decision = quota.take();
+    const decision = store.takeQuota(verdict.accessId);
     if (!decision.allowed) return void res.status(429).json(throttled(decision.resetSeconds));
     next();
   });

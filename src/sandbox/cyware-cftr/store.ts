@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QuotaCounter, type QuotaDecision } from '../kit/index.js';
 
 /** In-memory state of the Respond sandbox. Timestamps are ISO strings, as the observed tenant answers them. */
 
@@ -49,6 +50,8 @@ export class CftrStore {
   /** `type|value` → threat-intel unique_id: one record per IOC, shared by the incidents it is linked to. */
   private intelByValue = new Map<string, string>();
   private nextReadable = FIRST_READABLE_ID;
+  /** Per-AccessID request budgets (limits from `settings.rateLimitPerMinute`). */
+  private quotas = new Map<string, QuotaCounter>();
   settings: CftrSandboxSettings = { ...DEFAULT_SETTINGS };
 
   reset(): void {
@@ -58,6 +61,15 @@ export class CftrStore {
     this.intelByValue.clear();
     this.nextReadable = FIRST_READABLE_ID;
     this.settings = { ...DEFAULT_SETTINGS };
+    this.quotas.clear();
+  }
+
+  /** Counts one request of an access id against the per-minute budget. */
+  takeQuota(accessId: string): QuotaDecision {
+    let quota = this.quotas.get(accessId);
+    if (!quota) this.quotas.set(accessId, (quota = new QuotaCounter()));
+    quota.limits = { perMinute: this.settings.rateLimitPerMinute };
+    return quota.take();
   }
 
   /** Creates an incident (model defaults for what is not given) and links its threat intel. */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { verifyOpenApiRequest } from '../../sources/cyware-signing/open-api-signature.js';
-import { QuotaCounter } from '../kit/index.js';
 import { CqlError, matchesCql, parseCql, type CqlQuery } from './cql.js';
 import { paginate } from './paging.js';
 import { bulletinDetail, bulletinItem, canvasDetail, canvasItem, canvasNode, relatedItem, threatDataBasic, threatDataItem } from './shapes.js';
@@ -79,7 +78,6 @@ const createBulletinBody = z.object({
 /** The CTIX v3 Open API under `/ctixapi`: every route signed, trailing slashes only, CTIX shapes and errors. */
 export function ctixApiRouter(store: CtixStore, secrets: Map<string, string>): Router {
   const router = express.Router({ strict: true });
-  const quotas = new Map<string, QuotaCounter>();
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     const verdict = verifyOpenApiRequest(req.query, {
@@ -88,10 +86,7 @@ export function ctixApiRouter(store: CtixStore, secrets: Map<string, string>): R
       maxValiditySeconds: MAX_VALIDITY_SECONDS,
     });
     if (!verdict.ok) return void res.status(verdict.status).json(verdict.body);
-    const quota = quotas.get(verdict.accessId) ?? new QuotaCounter();
-    quotas.set(verdict.accessId, quota);
-    quota.limits = { perMinute: store.settings.rateLimitPerMinute };
-    const decision = quota.take();
+    const decision = store.takeQuota(verdict.accessId);
     // CTIX documents no rate-limit headers: the wait is only in the message.
     if (!decision.allowed) return void res.status(429).json(throttled(decision.resetSeconds));
     store.settle();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QuotaCounter, type QuotaDecision } from '../kit/index.js';
 import { processBundle } from './bundle-ingestion.js';
 
 /** In-memory state of the Intel Exchange sandbox. Timestamps are epoch seconds, as CTIX answers them. */
@@ -140,6 +141,8 @@ export class CtixStore {
   bundles: IngestedBundle[] = [];
   sources: SourceRef[] = [];
   collections: CollectionRef[] = [];
+  /** Per-AccessID request budgets (limits from `settings.rateLimitPerMinute`). */
+  private quotas = new Map<string, QuotaCounter>();
   settings: CtixSandboxSettings = { ...DEFAULT_SETTINGS };
   private bundleSeq = 0;
 
@@ -159,12 +162,21 @@ export class CtixStore {
     this.bundles = [];
     this.bundleSeq = 0;
     this.settings = { ...DEFAULT_SETTINGS };
+    this.quotas.clear();
     // CTIX's fallbacks: bundles with an unknown destination land here; Open API intel defaults to the second pair.
     this.sources = [
       { id: randomUUID(), name: 'Import', source_type: 'MISCELLANEOUS' },
       { id: randomUUID(), name: 'Open API Source', source_type: 'MISCELLANEOUS' },
     ];
     this.collections = [{ id: randomUUID(), name: 'STIX2' }, { id: randomUUID(), name: 'API Import' }];
+  }
+
+  /** Counts one request of an access id against the per-minute budget. */
+  takeQuota(accessId: string): QuotaDecision {
+    let quota = this.quotas.get(accessId);
+    if (!quota) this.quotas.set(accessId, (quota = new QuotaCounter()));
+    quota.limits = { perMinute: this.settings.rateLimitPerMinute };
+    return quota.take();
   }
 
   addObject(fields: Partial<CtixObject> & Pick<CtixObject, 'type' | 'name'>): CtixObject {
