@@ -16,7 +16,7 @@ const SPOKEN_DOT = /[ \t]dot[ \t]/i;
 const SPOKEN_DOT_SPLIT = /[ \t]+dot[ \t]+/gi;
 const TLD_LIKE = /^[a-z]{2,24}$/i;
 // Prose such as "the dot com bubble" must not become the domain "the.com".
-const PROSE_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'at', 'by', 'and', 'or', 'is', 'this', 'that', 'with', 'polka']);
+const PROSE_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'at', 'by', 'and', 'or', 'is', 'this', 'that', 'with']);
 
 function refangToken(token: string): string {
   const lower = token.toLowerCase();

@@ -181,7 +181,7 @@ function percentEncode(char: string): string {
   }
 }
 
-function encodeUriComponentChars(text: string, allowed: RegExp, keepFirstHash: boolean): string {
+function percentEncodeOutside(text: string, allowed: RegExp, keepFirstHash: boolean): string {
   let out = '';
   let fragmentStarted = !keepFirstHash;
   let index = 0;
@@ -208,8 +208,8 @@ function toRfc3986(url: string): string {
   const parts = splitUrl(url);
   if (!parts) return url;
   const host = parts.host.includes(':') ? `[${parts.host}]` : domainToASCII(parts.host) || parts.host;
-  const userinfo = parts.userinfo ? `${encodeUriComponentChars(parts.userinfo.slice(0, -1), URI_USERINFO_CHAR, false)}@` : '';
-  return `${parts.scheme}://${userinfo}${host}${parts.port}${encodeUriComponentChars(parts.rest, URI_REST_CHAR, true)}`;
+  const userinfo = parts.userinfo ? `${percentEncodeOutside(parts.userinfo.slice(0, -1), URI_USERINFO_CHAR, false)}@` : '';
+  return `${parts.scheme}://${userinfo}${host}${parts.port}${percentEncodeOutside(parts.rest, URI_REST_CHAR, true)}`;
 }
 
 const HASH_SHAPES = { MD5: /^[0-9a-f]{32}$/, SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ } as const;
@@ -263,7 +263,7 @@ function ticketReference(ticket: EnrichmentBundleInput['ticket']): Record<string
     source_name: TICKET_SOURCE_NAME,
     external_id: ticket.externalId,
     description: ticket.title,
-    ...(ticket.url ? { url: toRfc3986(ticket.url) } : {}),
+    ...(ticket.url && splitUrl(ticket.url) ? { url: toRfc3986(ticket.url) } : {}),
   };
 }
 
@@ -313,8 +313,8 @@ function normalizeCve(raw: string): string {
  */
 export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentBundle {
   const now = (input.now ?? new Date()).toISOString();
-  const marking = TLP_MARKING_DEFINITIONS[input.tlp];
-  const markingRefs = [marking.id];
+  // Copies throughout, so a caller editing one object of the bundle cannot change another (or our constants).
+  const marking = structuredClone(TLP_MARKING_DEFINITIONS[input.tlp]);
   const hubName = input.identity?.name ?? DEFAULT_HUB_NAME;
   const identityId = `identity--${uuidV5(HUB_IDENTITY_NAMESPACE, hubName)}`;
   const ticketRef = ticketReference(input.ticket);
@@ -324,7 +324,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
     created: now,
     modified: now,
     created_by_ref: identityId,
-    object_marking_refs: markingRefs,
+    object_marking_refs: [marking.id],
   });
 
   // Same id in every bundle; `modified` moves so each bundle's markings apply to a newer version.
@@ -349,7 +349,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
       ...common(),
       name: cve,
       ...(enrichment?.enrichments.length ? { description: enrichedDescription(cve, enrichment, input.ticket) } : {}),
-      external_references: [{ source_name: 'cve', external_id: cve }, ticketRef, ...(enrichment ? providerReferences(enrichment) : [])],
+      external_references: [{ source_name: 'cve', external_id: cve }, { ...ticketRef }, ...(enrichment ? providerReferences(enrichment) : [])],
     };
     vulnerabilities.set(cve, vulnerability);
     objects.push(vulnerability);
@@ -368,7 +368,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
     if (seen.has(key)) continue;
     seen.add(key);
 
-    const observable = { ...observableFor(indicator.type, value), object_marking_refs: markingRefs };
+    const observable = { ...observableFor(indicator.type, value), object_marking_refs: [marking.id] };
     const indicatorId = `indicator--${randomUUID()}`;
     const score = confidence(indicator.score);
     objects.push(observable, {
@@ -383,7 +383,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
       pattern_version: SPEC_VERSION,
       valid_from: validFrom,
       ...(score === undefined ? {} : { confidence: score }),
-      external_references: [ticketRef, ...providerReferences(indicator)],
+      external_references: [{ ...ticketRef }, ...providerReferences(indicator)],
     });
     objects.push({
       type: 'relationship',

@@ -105,42 +105,41 @@ function unique(messages: string[]): string[] {
 }
 
 /**
- * Validates the bundle envelope against bundle.json and every object against the schema of its own
- * type (bundle.json only says "one of 36 schemas", whose errors are unreadable), and parses the
- * pattern of every `stix` indicator.
+ * Validates the bundle against bundle.json and parses the pattern of every `stix` indicator. When the
+ * bundle fails, each object is also checked against the schema of its own type, because bundle.json
+ * only says "matches none of 36 schemas", which names no culprit.
  */
 export function validateStixBundle(bundle: unknown): StixValidationResult {
   const schemas = compileSchemas(resolveStixSchemasDir());
-  const errors: string[] = [];
-
   const bundleValid = schemas.bundle(bundle) as boolean;
-  const envelopeErrors = (schemas.bundle.errors ?? []).filter((e) => !e.instancePath.startsWith('/objects/'));
-  errors.push(...unique(envelopeErrors.map((e) => `bundle: ${describe(e)}`)));
+  const bundleErrors = schemas.bundle.errors ?? [];
+  const errors = unique(bundleErrors.filter((e) => !e.instancePath.startsWith('/objects/')).map((e) => `bundle: ${describe(e)}`));
 
   const objects = (bundle as { objects?: unknown } | null)?.objects;
   if (Array.isArray(objects)) {
-    objects.forEach((object, index) => errors.push(...validateObject(object, index, schemas)));
+    objects.forEach((object, index) => errors.push(...objectErrors(object, index, schemas, !bundleValid)));
   }
   if (!bundleValid && errors.length === 0) {
-    // Only custom (non-spec) object types get here: report what bundle.json itself said.
-    errors.push(...unique((schemas.bundle.errors ?? []).slice(0, MAX_ERRORS_PER_OBJECT).map((e) => `bundle: ${describe(e)}`)));
+    // Only objects of custom (non-spec) types get here: report what bundle.json itself said.
+    errors.push(...unique(bundleErrors.slice(0, MAX_ERRORS_PER_OBJECT).map((e) => `bundle: ${describe(e)}`)));
   }
   return { valid: bundleValid && errors.length === 0, errors };
 }
 
-function validateObject(object: unknown, index: number, schemas: CompiledSchemas): string[] {
+function objectErrors(object: unknown, index: number, schemas: CompiledSchemas, explainSchemaFailure: boolean): string[] {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return [`objects[${index}]: not an object`];
   const { type, id, pattern, pattern_type: patternType } = object as Record<string, unknown>;
   const label = `objects[${index}] ${typeof id === 'string' ? id : `(${String(type)} without id)`}`;
-  const validate = typeof type === 'string' ? schemas.byObjectType.get(type) : undefined;
   const errors: string[] = [];
-  if (validate && !validate(object)) {
-    errors.push(...unique((validate.errors ?? []).map((e) => `${label}: ${describe(e)}`)).slice(0, MAX_ERRORS_PER_OBJECT));
-  }
-  if (validate && !schemas.acceptedInBundle.has(type as string)) {
-    // e.g. note, opinion, grouping: valid alone, but bundle.json has no schema for them and its
-    // custom-object branch matches them twice (SDO and SCO core), so the bundle is rejected.
-    errors.push(`${label}: type '${String(type)}' is not among the object types bundle.json accepts`);
+  const validate = typeof type === 'string' ? schemas.byObjectType.get(type) : undefined;
+  if (explainSchemaFailure && validate) {
+    if (!validate(object)) {
+      errors.push(...unique((validate.errors ?? []).map((e) => `${label}: ${describe(e)}`)).slice(0, MAX_ERRORS_PER_OBJECT));
+    } else if (!schemas.acceptedInBundle.has(type as string)) {
+      // e.g. note, opinion, grouping: valid alone, but bundle.json has no schema for them and its
+      // custom-object branch matches them twice (SDO and SCO core), so the bundle is rejected.
+      errors.push(`${label}: type '${String(type)}' is not among the object types bundle.json accepts`);
+    }
   }
   if (type === 'indicator' && patternType === 'stix' && typeof pattern === 'string') {
     const problem = stixPatternError(pattern);
@@ -225,6 +224,11 @@ class PatternParser {
     throw new SyntaxError(`${message} ${token ? `at '${token.text}'` : 'at end of pattern'}`);
   }
 
+  /** For a token already consumed. */
+  private reject(token: Token, message: string): never {
+    throw new SyntaxError(`${message} at '${token.text}'`);
+  }
+
   // FOLLOWEDBY binds loosest, then OR, then AND (the same ladder inside brackets without FOLLOWEDBY).
   private observationExpressions(): void {
     do this.observationOr(); while (this.accept('FOLLOWEDBY'));
@@ -295,16 +299,16 @@ class PatternParser {
     } else if (operator.text === 'IN') {
       this.setLiteral();
     } else if (STRING_OPERATORS.has(operator.text)) {
-      if (this.next('a string').kind !== 'string') this.fail(`${operator.text} needs a string`);
+      const operand = this.next('a string');
+      if (operand.kind !== 'string') this.reject(operand, `${operator.text} needs a string`);
     } else {
-      this.position -= 1;
-      this.fail('expected a comparison operator');
+      this.reject(operator, 'expected a comparison operator');
     }
   }
 
   private objectPath(): void {
     const type = this.next('an object type');
-    if (type.kind !== 'word' || !OBJECT_TYPE.test(type.text)) this.fail('invalid object type');
+    if (type.kind !== 'word' || !OBJECT_TYPE.test(type.text)) this.reject(type, 'invalid object type');
     this.expect(':');
     this.pathComponent();
     for (;;) {
@@ -312,7 +316,7 @@ class PatternParser {
         this.pathComponent();
       } else if (this.accept('[')) {
         const index = this.next('an index');
-        if (!(index.text === '*' || (index.kind === 'number' && /^[+-]?\d+$/.test(index.text)))) this.fail('invalid list index');
+        if (!(index.text === '*' || (index.kind === 'number' && /^[+-]?\d+$/.test(index.text)))) this.reject(index, 'invalid list index');
         this.expect(']');
       } else {
         return;
@@ -323,7 +327,7 @@ class PatternParser {
   private pathComponent(): void {
     const component = this.next('a property name');
     if (component.kind === 'string') return;
-    if (component.kind !== 'word' || !PATH_IDENTIFIER.test(component.text)) this.fail('invalid property name');
+    if (component.kind !== 'word' || !PATH_IDENTIFIER.test(component.text)) this.reject(component, 'invalid property name (quote names with hyphens)');
   }
 
   private primitiveLiteral(): void {
@@ -331,8 +335,7 @@ class PatternParser {
     if (literal.kind === 'string' || literal.kind === 'number') return;
     if (literal.kind === 'word' && (literal.text === 'true' || literal.text === 'false')) return;
     if (literal.kind === 'typed' && [TIMESTAMP, HEX_LITERAL, BINARY_LITERAL].some((shape) => shape.test(literal.text))) return;
-    this.position -= 1;
-    this.fail('invalid literal');
+    this.reject(literal, 'invalid literal');
   }
 
   private setLiteral(): void {
@@ -344,18 +347,12 @@ class PatternParser {
 
   private literal(shape: RegExp, what: string): void {
     const token = this.next(what);
-    if (!shape.test(token.text)) {
-      this.position -= 1;
-      this.fail(`expected ${what}`);
-    }
+    if (!shape.test(token.text)) this.reject(token, `expected ${what}`);
   }
 
   private positiveNumber(): void {
     const token = this.next('a number');
-    if (token.kind !== 'number' || Number(token.text) <= 0) {
-      this.position -= 1;
-      this.fail('expected a positive number');
-    }
+    if (token.kind !== 'number' || Number(token.text) <= 0) this.reject(token, 'expected a positive number');
   }
 }
 
