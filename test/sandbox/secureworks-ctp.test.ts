@@ -2,9 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { createSecureworksCtpSandbox } from '../../src/sandbox/secureworks-ctp/index.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is inspected field by field */
 interface Answer {
   status: number;
+  /** Wire JSON, inspected field by field. */
   body: any;
 }
 
@@ -116,6 +116,10 @@ describe('the updates feed', () => {
     expect(await ids('ticketType=INCIDENT')).toEqual([security.ticketId, health.ticketId]);
     expect(await ids('groupingType=HEALTH&groupingType=REQUEST')).toEqual([health.ticketId, request.ticketId]);
     expect((await api('POST', '/tickets/updates?ticketType=PROBLEM')).status).toBe(400);
+
+    const clientOwned = await createTicket({ responsibleParty: 'CLIENT' });
+    expect(await ids('assignedToCustomer=true')).toEqual([clientOwned.ticketId]);
+    expect(await ids('assignedToCustomer=false')).toHaveLength(4);
   });
 
   it('counts and lists pending ids in feed order', async () => {

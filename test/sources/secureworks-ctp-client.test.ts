@@ -36,7 +36,7 @@ function client(health = new SourceHealthTracker(), overrides: Partial<SourceCon
   return createSecureworksCtpClient(source(overrides), { health, retries: 2, backoffLimitMs: 50 });
 }
 
-async function control(method: string, path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function control(method: string, path: string, body?: unknown): Promise<any> { // control answers are inspected field by field
   const res = await fetch(`${sandbox.origin}/__sandbox${path}`, {
     method,
     headers: { 'Content-Type': 'application/json' },

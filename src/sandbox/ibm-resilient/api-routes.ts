@@ -44,7 +44,7 @@ export function resilientApiRouter(store: ResilientStore, credentials: { apiKeyI
   router.use((req, res, next) => {
     // API keys go as HTTP Basic on every request; no session cookie or CSRF header is needed.
     const [scheme, encoded] = (req.get('authorization') ?? '').split(' ');
-    const [id, ...secret] = scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(':') : [];
+    const [id, ...secret] = scheme?.toLowerCase() === 'basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(':') : [];
     if (id !== credentials.apiKeyId || secret.join(':') !== credentials.apiKeySecret) return sendResilientError(res, 401, 'Unauthorized');
     next();
   });
@@ -79,7 +79,7 @@ export function resilientApiRouter(store: ResilientStore, credentials: { apiKeyI
     const dto = parse(incidentBody, req.body, res);
     const options = dto && renderOptions(req, res);
     if (!dto || !options) return;
-    res.json(incidentDto(store, store.create(dto, 'api'), options));
+    res.json(incidentDto(store, store.create(dto), options));
   });
 
   org.get('/incidents/:incidentId', (req, res) => {

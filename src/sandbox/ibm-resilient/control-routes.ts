@@ -17,6 +17,10 @@ const uiClose = z.object({
   resolutionSummary: z.string().default('Closed in the Resilient UI.'),
 });
 const fieldFailures = z.object({ fields: z.array(z.string()).min(1) });
+const seedRequest = z.object({
+  count: z.number().int().min(1).max(100_000),
+  firstTicketNumber: z.number().int().min(0).default(40_000_001),
+});
 
 /**
  * `/__sandbox/...` routes: act as an analyst in the SOAR UI (edit, close with close code/resolution/summary),
@@ -25,6 +29,22 @@ const fieldFailures = z.object({ fields: z.array(z.string()).min(1) });
 export function resilientControlRouter(store: ResilientStore): Router {
   const router = express.Router();
   router.use(express.json({ limit: '5mb' }));
+
+  // Incidents as IBM's app escalates them, one per synthetic CTP ticket `IN<n>` (benches, scale tests).
+  router.post('/seed', (req, res) => {
+    const request = parse(seedRequest, req.body ?? {}, res);
+    if (!request) return;
+    const ids: number[] = [];
+    for (let n = request.firstTicketNumber; n < request.firstTicketNumber + request.count; n += 1) {
+      const ticketId = `IN${n}`;
+      ids.push(store.create({
+        name: `Secureworks CTP Incident - for Ticket ID ${ticketId}`,
+        discovered_date: Date.now(),
+        properties: { [TICKET_ID_FIELD]: ticketId, scwx_ctp_status: 'New' },
+      }).id);
+    }
+    res.status(201).json({ created: ids.length, firstIncidentId: ids[0], lastIncidentId: ids.at(-1) });
+  });
 
   router.get('/incidents', (req, res) => {
     const query = parse(listQuery, req.query, res);
@@ -61,7 +81,7 @@ export function resilientControlRouter(store: ResilientStore): Router {
     res.json(incidentDto(store, record, READ_BACK));
   });
 
-  // The next hub PATCH of this incident answers success:false with these fields in field_failures.
+  // The next hub PATCH of this incident that changes one of these fields answers success:false with them.
   router.post('/incidents/:incidentId/field-failures', (req, res) => {
     const record = incident(store, req);
     const request = parse(fieldFailures, req.body ?? {}, res);

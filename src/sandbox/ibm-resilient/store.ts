@@ -10,7 +10,6 @@ export const ORG = { id: 201, name: 'Sandbox SOC', uuid: '8f6b2a8e-3c1d-4e4b-9b6
 /** A second org the API key can see but not use: exercises the client's "org disabled" check. */
 export const DISABLED_ORG = { id: 202, name: 'Legacy SOC', uuid: '1b7c4d2e-9a3f-4c5e-8d1a-6e2f0b9c3a44', cloud_account: null, enabled: false };
 export const API_USER = { id: 38, fname: 'socgraph', lname: 'integration', name: 'socgraph-integration' };
-const UI_USER_ID = 5;
 
 /** Keys the server owns: sent back inside a PUT, they are ignored. */
 const SYSTEM_KEYS = new Set(['id', 'vers', 'org_id', 'create_date', 'inc_last_modified_date', 'end_date', 'creator_id', 'owner_id', 'perms', 'properties']);
@@ -118,19 +117,21 @@ export class ResilientStore {
     return [...(this.byTicketId.get(ticketId) ?? [])].map((id) => this.incidents.get(id)!);
   }
 
-  create(dto: Record<string, unknown>, actor: Actor): IncidentRecord {
+  /** An incident created through the API (by the hub, or by IBM's app for seeded ones). */
+  create(dto: Record<string, unknown>): IncidentRecord {
     const values: Record<string, StoredValue> = { plan_status: 'A', ...this.valuesFromDto(dto) };
     const now = Date.now();
     const record: IncidentRecord = {
-      id: this.nextIncidentId++,
+      id: this.nextIncidentId,
       vers: 0,
       create_date: now,
       inc_last_modified_date: now,
       end_date: null,
-      creator_id: actor === 'api' ? API_USER.id : UI_USER_ID,
+      creator_id: API_USER.id,
       values: {},
     };
-    this.commit(record, values, actor);
+    this.commit(record, values, 'api');
+    this.nextIncidentId += 1; // only once valid: a refused create uses no ID
     this.incidents.set(record.id, record);
     return record;
   }
@@ -140,7 +141,6 @@ export class ResilientStore {
     const next = { ...record.values };
     const failures: FieldFailure[] = [];
     const injected = new Set(this.injectedFieldFailures.get(record.id) ?? []);
-    this.injectedFieldFailures.delete(record.id);
     for (const change of changes) {
       const field = this.catalog.require(change.field);
       const claimed = change.old_value?.object;
@@ -152,6 +152,7 @@ export class ResilientStore {
       next[field.name] = this.catalog.toStored(field, change.new_value.object);
     }
     if (failures.length > 0) {
+      if (failures.some((f) => injected.has(f.field))) this.injectedFieldFailures.delete(record.id);
       return { success: false, title: null, message: 'The incident has changed since it was read; see field_failures', hints: [], field_failures: failures };
     }
     this.commit(record, next, 'api');
@@ -173,6 +174,7 @@ export class ResilientStore {
     this.commit(record, next, 'ui');
   }
 
+  /** The next PATCH of the incident that changes one of these fields fails on them, as if someone else had. */
   injectFieldFailures(incidentId: number, fields: string[]): void {
     this.injectedFieldFailures.set(incidentId, fields);
   }

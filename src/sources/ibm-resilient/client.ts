@@ -41,7 +41,7 @@ export function createIbmResilientClient(source: SourceConfig, deps: ResilientCl
     sourceName: source.name,
     baseUrl: source.baseUrl,
     authenticate: (request) => request.headers.set('Authorization', authorization),
-    secrets: [apiKeySecret ?? '', authorization],
+    secrets: [apiKeySecret, authorization],
     timeoutMs: source.timeoutMs,
     tls: { verify: source.tlsVerify, caFile: source.caFile },
     health: deps.health,
