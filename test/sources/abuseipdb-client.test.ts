@@ -39,6 +39,12 @@ function fastClient(timeoutMs = 2000) {
 const checks = () => sandbox.calls.list({ path: '/check$' });
 
 describe('AbuseIPDB enricher', () => {
+  it('defaults its settings to the free tier, a day of cache and TLP:AMBER at most; a budget can be lifted', () => {
+    expect(abuseIpdbManifest.settingsSchema.parse({})).toEqual({ quota: { perMinute: null, perHour: null, perDay: 1000 }, cacheTtlSeconds: 86400, maxTlp: 'AMBER', maxAgeInDays: 30, suspiciousScore: 20, maliciousScore: 80 });
+    expect(abuseIpdbManifest.settingsSchema.parse({ quota: { perDay: null }, maxTlp: 'GREEN' })).toMatchObject({ quota: { perDay: null }, maxTlp: 'GREEN' });
+    expect(() => abuseIpdbManifest.settingsSchema.parse({ maxTlp: 'WHITE' })).toThrow();
+  });
+
   it('calls /check once, verbose, with the Key header and the configured window, and maps a reported IP to MALICIOUS', async () => {
     await control('PUT', '/indicators/203.0.113.7', { preset: 'malicious', countryCode: 'CN', isp: 'Tencent Cloud Computing (Beijing) Co. Ltd', usageType: 'Data Center/Web Hosting/Transit' });
     const health = new SourceHealthTracker();

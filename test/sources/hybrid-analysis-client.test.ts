@@ -39,6 +39,12 @@ const haCalls = () => sandbox.calls.list({ path: '^/api/v2/' });
 const EICAR_MD5 = '44d88612fea8a8f36de82e1278abb02f';
 
 describe('Hybrid Analysis enricher', () => {
+  it('defaults its settings to the free tier, a day of cache and TLP:AMBER at most; a budget can be lifted', () => {
+    expect(hybridAnalysisManifest.settingsSchema.parse({})).toEqual({ quota: { perMinute: 200, perHour: 2000, perDay: null }, cacheTtlSeconds: 86400, maxTlp: 'AMBER' });
+    expect(hybridAnalysisManifest.settingsSchema.parse({ quota: { perDay: null }, maxTlp: 'GREEN' })).toMatchObject({ quota: { perDay: null }, maxTlp: 'GREEN' });
+    expect(() => hybridAnalysisManifest.settingsSchema.parse({ maxTlp: 'WHITE' })).toThrow();
+  });
+
   const enricher = () => hybridAnalysisManifest.createClient(source(), { health: new SourceHealthTracker() });
 
   it('resolves an md5 through the hash search, then reads the overview: two calls', async () => {

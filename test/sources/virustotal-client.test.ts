@@ -41,6 +41,12 @@ function fastClient(timeoutMs = 2000) {
 const vtCalls = () => sandbox.calls.list({ path: '^/api/v3/' });
 
 describe('VirusTotal enricher', () => {
+  it('defaults its settings to the free tier, a day of cache and TLP:AMBER at most; a budget can be lifted', () => {
+    expect(virusTotalManifest.settingsSchema.parse({})).toEqual({ quota: { perMinute: 4, perHour: null, perDay: 500 }, cacheTtlSeconds: 86400, maxTlp: 'AMBER', maliciousThreshold: 10 });
+    expect(virusTotalManifest.settingsSchema.parse({ quota: { perDay: null }, maxTlp: 'GREEN' })).toMatchObject({ quota: { perDay: null }, maxTlp: 'GREEN' });
+    expect(() => virusTotalManifest.settingsSchema.parse({ maxTlp: 'WHITE' })).toThrow();
+  });
+
   const enricher = () => virusTotalManifest.createClient(source(), { health: new SourceHealthTracker() });
 
   it('looks an IP up and reads the engine counts as a verdict and a detection ratio', async () => {

@@ -2,7 +2,7 @@ import { Vendor } from '../../domain/vendor.js';
 import { mountQuotaControl, QuotaCounter, type FaultResponder, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
 import { mountIndicatorControl } from './control.js';
 import { AbuseIpdbIndicators } from './indicators.js';
-import { abuseIpdbApi, sendErrors } from './routes.js';
+import { abuseIpdbApi, sendError } from './routes.js';
 
 /** The free (Individual) plan: 1,000 /check calls per UTC day. */
 const FREE_PLAN: QuotaLimits = { perDay: 1000 };
@@ -10,10 +10,10 @@ const FREE_PLAN: QuotaLimits = { perDay: 1000 };
 const abuseIpdbFaults: FaultResponder = {
   rateLimited(res, retryAfterSeconds) {
     res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
-    sendErrors(res, 429, { detail: 'Too Many Attempts.', status: 429 });
+    sendError(res, 429, { detail: 'Too Many Attempts.', status: 429 });
   },
   error(res, status) {
-    sendErrors(res, status, { detail: 'Server Error', status });
+    sendError(res, status, { detail: 'Server Error', status });
   },
 };
 

@@ -44,30 +44,30 @@ export function abuseIpdbApi({ apiKey, indicators, quota }: AbuseIpdbApiDeps): R
   api.use((req, res, next) => {
     // The docs discourage the `key` query parameter but the API still accepts it.
     const presented = req.get('Key') ?? (typeof req.query.key === 'string' ? req.query.key : undefined);
-    if (presented !== apiKey) return void sendErrors(res, 401, { detail: AUTH_FAILED, status: 401 });
+    if (presented !== apiKey) return void sendError(res, 401, { detail: AUTH_FAILED, status: 401 });
     const decision = quota.take();
     setRateLimitHeaders(res, decision, quota);
     if (!decision.allowed) {
       res.set('Retry-After', String(decision.resetSeconds));
       const window = decision.window === 'day' ? 'Daily' : decision.window === 'hour' ? 'Hourly' : 'Per-minute';
-      return void sendErrors(res, 429, { detail: `${window} rate limit of ${decision.limit} requests exceeded for this endpoint. See headers for additional details.`, status: 429 });
+      return void sendError(res, 429, { detail: `${window} rate limit of ${decision.limit} requests exceeded for this endpoint. See headers for additional details.`, status: 429 });
     }
     next();
   });
 
   api.get('/check', (req, res) => {
     const ipAddress = typeof req.query.ipAddress === 'string' ? req.query.ipAddress.trim() : '';
-    if (!ipAddress) return void sendErrors(res, 422, { detail: 'The ip address field is required.', status: 422, source: { parameter: 'ipAddress' } });
-    if (!isIP(ipAddress)) return void sendErrors(res, 422, { detail: INVALID_IP, status: 422, source: { parameter: 'ipAddress' } });
+    if (!ipAddress) return void sendError(res, 422, { detail: 'The ip address field is required.', status: 422, source: { parameter: 'ipAddress' } });
+    if (!isIP(ipAddress)) return void sendError(res, 422, { detail: INVALID_IP, status: 422, source: { parameter: 'ipAddress' } });
     const maxAgeInDays = req.query.maxAgeInDays === undefined ? 30 : Number(req.query.maxAgeInDays);
     if (!Number.isInteger(maxAgeInDays) || maxAgeInDays < 1 || maxAgeInDays > 365) {
-      return void sendErrors(res, 422, { detail: 'The max age in days must be between 1 and 365.', status: 422, source: { parameter: 'maxAgeInDays' } });
+      return void sendError(res, 422, { detail: 'The max age in days must be between 1 and 365.', status: 422, source: { parameter: 'maxAgeInDays' } });
     }
     const verbose = req.query.verbose !== undefined;
     res.json({ data: checkAnswer(ipAddress, indicators.get(ipAddress), maxAgeInDays, verbose) });
   });
 
-  api.use((_req: Request, res: Response) => sendErrors(res, 404, { detail: 'The requested resource could not be found.', status: 404 }));
+  api.use((_req: Request, res: Response) => sendError(res, 404, { detail: 'The requested resource could not be found.', status: 404 }));
   return api;
 }
 
@@ -146,7 +146,8 @@ function abuseIpdbTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-export function sendErrors(res: Response, status: number, ...errors: AbuseIpdbErrorBody['errors']): void {
-  const body: AbuseIpdbErrorBody = { errors };
+/** AbuseIPDB's JSON:API error body: one error, its `status` mirroring the HTTP status. */
+export function sendError(res: Response, status: number, error: AbuseIpdbErrorBody['errors'][number]): void {
+  const body: AbuseIpdbErrorBody = { errors: [error] };
   res.status(status).json(body);
 }

@@ -89,8 +89,7 @@ export class VirusTotalObjects {
   }
 
   domain(domain: string): SimulatedObject | null {
-    const id = domain.toLowerCase();
-    return this.lookUp('domain', id, {});
+    return this.lookUp('domain', domain.toLowerCase(), {});
   }
 
   url(canonical: string): SimulatedObject | null {

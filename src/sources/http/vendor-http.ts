@@ -88,6 +88,7 @@ export class VendorHttp {
     this.backoffLimitMs = options.backoffLimitMs ?? 10_000;
     this.log = childLogger({ vendor: options.vendor, source: options.sourceName });
     const dispatcher = buildDispatcher(options.tls);
+    const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
     const kyOptions: KyOptions & { dispatcher?: Agent } = {
       prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
       timeout: options.timeoutMs ?? 30_000,
@@ -97,12 +98,15 @@ export class VendorHttp {
         methods: ['get', 'put', 'head', 'delete', 'options', 'post', 'patch'],
         statusCodes: RETRY_STATUS,
         afterStatusCodes: [413, 429, 503],
-        maxRetryAfter: options.maxRetryAfterMs ?? 120_000,
+        maxRetryAfter: maxRetryAfterMs,
         backoffLimit: this.backoffLimitMs,
         retryOnTimeout: true,
         jitter: true,
         shouldRetry: ({ error }) => {
           if (options.retryRateLimited === false && error instanceof HTTPError && error.response.status === 429) return false;
+          // ky would clamp a long Retry-After to maxRetryAfter and retry anyway; a vendor that says "come
+          // back in an hour" must fail the call instead, so the job retries later rather than holding a worker.
+          if (error instanceof HTTPError && retryAfterMs(error.response.headers.get('retry-after')) > maxRetryAfterMs) return false;
           // Non-idempotent calls are only retried when the server said "not now" (429) or a network
           // error happened before any byte was sent; a 5xx on a create may have created it.
           const request = (error as { request?: Request }).request;
@@ -262,4 +266,12 @@ export function backoff(attempt: number, limitMs: number): number {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retry-After in milliseconds (seconds or an HTTP date); 0 when absent or unreadable. */
+function retryAfterMs(header: string | null): number {
+  if (!header) return 0;
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
 }

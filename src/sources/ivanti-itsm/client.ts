@@ -1,0 +1,123 @@
+import { VendorError } from '../http/vendor-error.js';
+import type { VendorHttp } from '../http/vendor-http.js';
+import { allOf, compare, recordKey } from './odata.js';
+import {
+  ivantiAttachment, ivantiCollection, ivantiIncident, ivantiJournalNote,
+  type IvantiAttachment, type IvantiIncident, type IvantiIncidentCreate, type IvantiJournalNote, type IvantiJournalNoteCreate,
+} from './wire.js';
+
+/** Ivanti refuses `$top` above 100. */
+export const MAX_PAGE_SIZE = 100;
+
+const BO = 'odata/businessobject';
+const incidentPage = ivantiCollection(ivantiIncident);
+const notePage = ivantiCollection(ivantiJournalNote);
+const attachmentPage = ivantiCollection(ivantiAttachment);
+
+export interface IncidentQuery {
+  /** OData `$filter` (build it with `odata.ts`). */
+  filter?: string;
+  /** OData `$orderby`, e.g. `CreatedDateTime asc`. A misspelled field makes Ivanti answer 204 (no rows), not 400. */
+  orderBy?: string;
+  /** At most 100. */
+  top?: number;
+  skip?: number;
+  /** Full-text search: word prefixes, all words must match, `or` allowed. */
+  search?: string;
+}
+
+export interface DownloadedAttachment {
+  fileName: string | null;
+  contentType: string | null;
+  bytes: Buffer;
+}
+
+/** Ivanti Service Manager / Neurons for ITSM REST (OData) calls (`rest_api_key` auth is set by the manifest's VendorHttp). */
+export class IvantiClient {
+  constructor(private readonly http: VendorHttp) {}
+
+  /** One page of incidents. */
+  async listIncidents(query: IncidentQuery = {}): Promise<IvantiIncident[]> {
+    const page = await this.http.json('GET', `${BO}/incidents`, incidentPage, {
+      searchParams: { $filter: query.filter, $orderby: query.orderBy, $top: query.top, $skip: query.skip, $search: query.search },
+    });
+    return page?.value ?? [];
+  }
+
+  /**
+   * Every incident created at or after `since` (all when null), oldest first, paged with `$top`/`$skip` until a
+   * short page (`@odata.count` can be wrong, so it is not used). The bound is inclusive and dates have second
+   * precision, so incidents sharing the newest timestamp seen are returned again next time: callers de-duplicate
+   * by RecId rather than lose an incident created in that same second. RecId breaks ties so paging is stable.
+   */
+  async *incidentsCreatedSince(since: Date | null, options: { pageSize?: number; filter?: string } = {}): AsyncGenerator<IvantiIncident> {
+    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const clauses = [since ? compare('CreatedDateTime', 'ge', since) : undefined, options.filter].filter((c): c is string => !!c);
+    const filter = clauses.length === 0 ? undefined : clauses.length === 1 ? clauses[0] : allOf(...clauses);
+    for (let skip = 0; ; skip += pageSize) {
+      const page = await this.listIncidents({ filter, orderBy: 'CreatedDateTime asc,RecId asc', top: pageSize, skip });
+      yield* page;
+      if (page.length < pageSize) return;
+    }
+  }
+
+  /** One incident by RecId, or null. (A filter rather than `incidents('…')`, which answers an unknown key with 400.) */
+  async getIncident(recId: string): Promise<IvantiIncident | null> {
+    const [incident] = await this.listIncidents({ filter: compare('RecId', 'eq', recId), top: 1 });
+    return incident ?? null;
+  }
+
+  /** One incident by its number, or null. */
+  async getIncidentByNumber(incidentNumber: number): Promise<IvantiIncident | null> {
+    const [incident] = await this.listIncidents({ filter: compare('IncidentNumber', 'eq', incidentNumber), top: 1 });
+    return incident ?? null;
+  }
+
+  /** Creates an incident; the answer carries its RecId and IncidentNumber. Not retried on 5xx: it may have been created. */
+  createIncident(fields: IvantiIncidentCreate): Promise<IvantiIncident> {
+    return this.http.json('POST', `${BO}/incidents`, ivantiIncident, { json: fields });
+  }
+
+  /** The incident's journal notes (notes only, not e-mails), oldest first. */
+  async listJournalNotes(incidentRecId: string): Promise<IvantiJournalNote[]> {
+    const notes: IvantiJournalNote[] = [];
+    for (let skip = 0; ; skip += MAX_PAGE_SIZE) {
+      const page = await this.http.json('GET', `${BO}/journal__Notess`, notePage, {
+        searchParams: { $filter: compare('ParentLink_RecID', 'eq', incidentRecId), $orderby: 'CreatedDateTime asc,RecId asc', $top: MAX_PAGE_SIZE, $skip: skip },
+      });
+      const rows = page?.value ?? [];
+      notes.push(...rows);
+      if (rows.length < MAX_PAGE_SIZE) return notes;
+    }
+  }
+
+  /** Adds a journal note to an incident. Not retried on 5xx (a repeat would duplicate the note). */
+  createJournalNote(note: IvantiJournalNoteCreate): Promise<IvantiJournalNote> {
+    return this.http.json('POST', `${BO}/journal__Notess`, ivantiJournalNote, { json: note });
+  }
+
+  /** Metadata of the incident's attachments (through the incident's `IncidentContainsAttachment` relationship). */
+  async listAttachments(incidentRecId: string): Promise<IvantiAttachment[]> {
+    const page = await this.http.json('GET', `${BO}/incidents${recordKey(incidentRecId)}/IncidentContainsAttachment`, attachmentPage);
+    return page?.value ?? [];
+  }
+
+  /** An attachment's bytes, with the name and type Ivanti sends in Content-Disposition and Content-Type. */
+  async downloadAttachment(attachmentRecId: string): Promise<DownloadedAttachment> {
+    const response = await this.http.response('GET', 'rest/Attachment', { searchParams: { ID: attachmentRecId } });
+    const bytes = Buffer.from(await response.arrayBuffer().catch((error: unknown) => {
+      throw new VendorError('UPSTREAM_UNAVAILABLE', this.http.vendor, this.http.sourceName, `GET rest/Attachment: download broke off (${String(error)})`);
+    }));
+    return {
+      fileName: fileNameOf(response.headers.get('content-disposition')),
+      contentType: response.headers.get('content-type'),
+      bytes,
+    };
+  }
+}
+
+/** `attachment; filename=<name>`: the quotes may be absent (a name with spaces then runs to the end or a `;`). */
+function fileNameOf(disposition: string | null): string | null {
+  const match = disposition?.match(/filename=("?)([^";]+)\1/i);
+  return match ? match[2]!.trim() : null;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { Vendor } from '../../domain/vendor.js';
+import { createIvantiItsmSandbox } from '../../sandbox/ivanti-itsm/index.js';
+import { VendorHttp } from '../http/vendor-http.js';
+import type { VendorManifest } from '../manifest.js';
+import { IvantiClient, MAX_PAGE_SIZE } from './client.js';
+
+const picklistValue = z.string().min(1).nullable().default(null);
+
+export const ivantiSettings = z.object({
+  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
+  /** Extra OData clause the incident poll ANDs in, e.g. `Category eq 'Security Incident'`. */
+  incidentFilter: z.string().min(1).nullable().default(null),
+  /** The tenant's link to an incident, with `{RecId}` / `{IncidentNumber}` placeholders (Ivanti documents none). */
+  incidentUrlTemplate: z.string().min(1).nullable().default(null),
+  journalNote: z.object({
+    category: z.string().min(1).default('Memo'),
+    source: picklistValue,
+    // Internal by default: true shows the note to the customer.
+    publishToWeb: z.boolean().default(false),
+  }).prefault({}),
+  newIncident: z.object({
+    status: z.string().min(1).default('Logged'),
+    category: picklistValue,
+    service: picklistValue,
+    source: picklistValue,
+    ownerTeam: picklistValue,
+    customerRecId: picklistValue,
+  }).prefault({}),
+});
+export type IvantiSettings = z.infer<typeof ivantiSettings>;
+
+export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
+  vendor: Vendor.IVANTI_ITSM,
+  displayName: 'Ivanti Service Manager',
+  capabilities: ['tickets'],
+  credentialKeys: ['apiKey'],
+  settingsSchema: ivantiSettings,
+  defaultPollIntervalSeconds: 120,
+  createClient(source, { health }) {
+    const apiKey = source.credentials.apiKey;
+    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const http = new VendorHttp({
+      vendor: Vendor.IVANTI_ITSM,
+      sourceName: source.name,
+      // https://<tenant>/api (cloud) or https://<host>/HEAT/api (on-prem).
+      baseUrl: source.baseUrl,
+      authenticate: (request) => {
+        // Literal prefix, equals sign, no space, no "Bearer".
+        request.headers.set('Authorization', `rest_api_key=${apiKey}`);
+      },
+      headers: { Accept: 'application/json' },
+      secrets: [apiKey],
+      timeoutMs: source.timeoutMs,
+      tls: { verify: source.tlsVerify, caFile: source.caFile },
+      health,
+    });
+    return new IvantiClient(http);
+  },
+  sandbox: createIvantiItsmSandbox,
+};
