@@ -25,7 +25,7 @@ export interface JobStatus {
 export class JobRunner {
   private readonly boss: PgBoss;
   private readonly jobs = new Map<string, JobStatus>();
-  private readonly tickers: NodeJS.Timeout[] = [];
+  private readonly tickers = new Map<string, NodeJS.Timeout>();
   private readonly workers = new Map<string, string>();
   private readonly shutdown = new AbortController();
   private readonly log = childLogger({ component: 'jobs' });
@@ -80,7 +80,8 @@ export class JobRunner {
 
   /** Stops ticking and taking jobs; a running job is told to stop and given `timeoutMs` to finish (pg-boss re-queues it otherwise). */
   async stop(timeoutMs = 10_000): Promise<void> {
-    for (const timer of this.tickers) clearInterval(timer);
+    for (const timer of this.tickers.values()) clearInterval(timer);
+    this.tickers.clear();
     this.shutdown.abort();
     this.started = false;
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
@@ -100,7 +101,7 @@ export class JobRunner {
    */
   async runNow(name: string, waitMs = 30_000): Promise<JobRunEntity> {
     if (!this.jobs.has(name)) throw new Error(`unknown job ${name}`);
-    const id = await this.boss.send(name, { trigger: 'MANUAL' } satisfies JobData, {});
+    const id = await this.send(name, 'MANUAL', {});
     const worker = this.workers.get(name);
     if (worker) this.boss.notifyWorker(worker);
     const deadline = Date.now() + waitMs;
@@ -108,37 +109,50 @@ export class JobRunner {
     for (;;) {
       const run = id
         ? await runs.findOne({ where: { queueJobId: id } })
-        : await runs.findOne({ where: { jobName: name }, order: { queuedAt: 'DESC' } });
+        // The queue already held a run: follow that one (queued or running), not an older finished one.
+        : await runs.findOne({ where: [{ jobName: name, state: 'QUEUED' }, { jobName: name, state: 'RUNNING' }], order: { queuedAt: 'DESC' } });
       if (run && (run.state === 'COMPLETED' || run.state === 'FAILED' || Date.now() > deadline)) return run;
       if (!run && Date.now() > deadline) {
-        return Object.assign(new JobRunEntity(), { id: id ?? 'queued', jobName: name, trigger: 'MANUAL', state: 'QUEUED', attempt: 0, queuedAt: new Date(), queueJobId: id });
+        const latest = await runs.findOne({ where: { jobName: name }, order: { queuedAt: 'DESC' } });
+        if (latest) return latest;
+        throw new Error(`${name}: a run is queued but not yet recorded; try again`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
   private schedule(name: string, intervalSeconds: number): void {
-    const existing = this.tickerFor.get(name);
+    const existing = this.tickers.get(name);
     if (existing) clearInterval(existing);
-    this.tickerFor.delete(name);
+    this.tickers.delete(name);
     if (intervalSeconds <= 0) return;
     const tick = () => {
-      this.boss.send(name, { trigger: 'SCHEDULE' } satisfies JobData, { singletonSeconds: intervalSeconds })
+      this.send(name, 'SCHEDULE', { singletonSeconds: intervalSeconds })
         .catch((error: Error) => this.log.warn({ err: error, job: name }, 'could not queue scheduled run'));
     };
     const timer = setInterval(tick, intervalSeconds * 1000);
     timer.unref();
-    this.tickerFor.set(name, timer);
-    this.tickers.push(timer);
+    this.tickers.set(name, timer);
     tick();
   }
 
-  private readonly tickerFor = new Map<string, NodeJS.Timeout>();
+  /** Queues a job and records it as a QUEUED run, so `jobs` and `runJob` see it before a worker takes it. */
+  private async send(name: string, trigger: JobData['trigger'], options: { singletonSeconds?: number }): Promise<string | null> {
+    const id = await this.boss.send(name, { trigger } satisfies JobData, options);
+    if (id) await this.recordRun(name, trigger, id);
+    return id;
+  }
+
+  /** The run row of a queued job, created once whoever gets there first (sender or worker). */
+  private async recordRun(jobName: string, trigger: JobData['trigger'], queueJobId: string): Promise<JobRunEntity> {
+    const runs = this.dataSource.getRepository(JobRunEntity);
+    await runs.createQueryBuilder().insert().values({ jobName, trigger, state: 'QUEUED', queueJobId }).orIgnore().execute();
+    return (await runs.findOne({ where: { queueJobId } }))!;
+  }
 
   private async execute(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
     const runs = this.dataSource.getRepository(JobRunEntity);
-    const existing = await runs.findOne({ where: { queueJobId } });
-    const run = existing ?? runs.create({ jobName: definition.name, trigger, queueJobId });
+    const run = await this.recordRun(definition.name, trigger, queueJobId);
     Object.assign(run, { state: 'RUNNING', attempt: retryCount + 1, startedAt: new Date(), finishedAt: null, error: null });
     await runs.save(run);
     await this.dataSource.getRepository(JobStateEntity).upsert({ name: definition.name, lastRunId: run.id }, ['name']);

@@ -3,6 +3,7 @@ import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
 import { createAbuseIpdbSandbox } from '../../sandbox/abuseipdb/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
+import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
 import { AbuseIpdbClient } from './client.js';
 import { AbuseIpdbEnricher } from './enricher.js';
@@ -22,23 +23,17 @@ export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
   settingsSchema: abuseIpdbSettings,
   defaultPollIntervalSeconds: 0,
   createClient(source, { health }) {
-    const apiKey = source.credentials.apiKey;
-    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const { apiKey } = requireCredentials(source, ['apiKey']);
     const settings = abuseIpdbSettings.parse(source.settings);
     const http = new VendorHttp({
-      vendor: Vendor.ABUSEIPDB,
-      sourceName: source.name,
-      baseUrl: source.baseUrl,
+      ...sourceHttpOptions(source, health),
       authenticate: (request) => {
         request.headers.set('Key', apiKey);
       },
       headers: { Accept: 'application/json' },
       secrets: [apiKey],
-      timeoutMs: source.timeoutMs,
-      tls: { verify: source.tlsVerify, caFile: source.caFile },
       // The quota scheduler owns the wait on a 429 (a daily quota's Retry-After runs to UTC midnight).
       retryRateLimited: false,
-      health,
     });
     return new AbuseIpdbEnricher(new AbuseIpdbClient(http), settings);
   },

@@ -53,7 +53,6 @@ export class CftrClient {
       backoffLimitMs: options.backoffLimitMs,
       tls: options.tls,
       health: options.health,
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
     });
   }
 

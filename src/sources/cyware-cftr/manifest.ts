@@ -3,6 +3,7 @@ import { createCywareCftrSandbox } from '../../sandbox/cyware-cftr/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CftrClient } from './client.js';
 import { cftrSettingsSchema } from './settings.js';
+import { requireCredentials } from '../http/source-http.js';
 
 export const cywareCftrManifest: VendorManifest<CftrClient> = {
   vendor: Vendor.CYWARE_CFTR,
@@ -13,12 +14,11 @@ export const cywareCftrManifest: VendorManifest<CftrClient> = {
   // Incidents are created from Intel Exchange data on demand; nothing to poll.
   defaultPollIntervalSeconds: 0,
   createClient(source, { health }) {
-    const { accessId, secretKey } = source.credentials;
-    if (!accessId || !secretKey) throw new Error(`source ${source.name}: credentials 'accessId' and 'secretKey' are required`);
+    const credentials = requireCredentials(source, ['accessId', 'secretKey']);
     return new CftrClient({
       sourceName: source.name,
       baseUrl: source.baseUrl,
-      credentials: { accessId, secretKey },
+      credentials,
       settings: cftrSettingsSchema.parse(source.settings),
       timeoutMs: source.timeoutMs,
       tls: { verify: source.tlsVerify, caFile: source.caFile },

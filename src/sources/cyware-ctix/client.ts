@@ -64,8 +64,6 @@ export class CtixClient {
       backoffLimitMs: options.backoffLimitMs,
       tls: options.tls,
       health: options.health,
-      // Cyware's clients send a JSON content type even on GET.
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
     });
   }
 

@@ -3,6 +3,7 @@ import { createCywareCtixSandbox } from '../../sandbox/cyware-ctix/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CtixClient } from './client.js';
 import { ctixSettingsSchema } from './settings.js';
+import { requireCredentials } from '../http/source-http.js';
 
 export const cywareCtixManifest: VendorManifest<CtixClient> = {
   vendor: Vendor.CYWARE_CTIX,
@@ -13,12 +14,11 @@ export const cywareCtixManifest: VendorManifest<CtixClient> = {
   // Threat data is read on demand (searches, investigations, bulletins); nothing to poll.
   defaultPollIntervalSeconds: 0,
   createClient(source, { health }) {
-    const { accessId, secretKey } = source.credentials;
-    if (!accessId || !secretKey) throw new Error(`source ${source.name}: credentials 'accessId' and 'secretKey' are required`);
+    const credentials = requireCredentials(source, ['accessId', 'secretKey']);
     return new CtixClient({
       sourceName: source.name,
       baseUrl: source.baseUrl,
-      credentials: { accessId, secretKey },
+      credentials,
       settings: ctixSettingsSchema.parse(source.settings),
       timeoutMs: source.timeoutMs,
       tls: { verify: source.tlsVerify, caFile: source.caFile },

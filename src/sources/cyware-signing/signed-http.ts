@@ -24,6 +24,8 @@ export class CywareOpenApiHttp {
   constructor(options: CywareHttpOptions) {
     const { credentials, signatureValiditySeconds, now, ...httpOptions } = options;
     this.http = new VendorHttp({
+      // Cyware's own clients send a JSON content type even on GET.
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
       ...httpOptions,
       secrets: [...(httpOptions.secrets ?? []), credentials.secretKey],
       authenticate: openApiAuthenticator(credentials, { validitySeconds: signatureValiditySeconds, now }),

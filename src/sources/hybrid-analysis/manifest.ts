@@ -2,6 +2,7 @@ import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
 import { createHybridAnalysisSandbox } from '../../sandbox/hybrid-analysis/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
+import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
 import { HybridAnalysisClient, hybridAnalysisRateLimitWait } from './client.js';
 import { HybridAnalysisEnricher } from './enricher.js';
@@ -20,11 +21,9 @@ export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
   settingsSchema: hybridAnalysisSettings,
   defaultPollIntervalSeconds: 0,
   createClient(source, { health }) {
-    const apiKey = source.credentials.apiKey;
-    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const { apiKey } = requireCredentials(source, ['apiKey']);
     const http = new VendorHttp({
-      vendor: Vendor.HYBRID_ANALYSIS,
-      sourceName: source.name,
+      ...sourceHttpOptions(source, health),
       // Use the bare host: `www.hybrid-analysis.com` redirects, and a followed redirect can drop the api-key header.
       baseUrl: source.baseUrl.replace('://www.hybrid-analysis.com', '://hybrid-analysis.com'),
       authenticate: (request) => {
@@ -33,11 +32,8 @@ export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
       // The service filters unusual user agents; the product name passes.
       headers: { Accept: 'application/json', 'User-Agent': 'Falcon Sandbox' },
       secrets: [apiKey],
-      timeoutMs: source.timeoutMs,
-      tls: { verify: source.tlsVerify, caFile: source.caFile },
       retryRateLimited: false,
       rateLimitWaitSeconds: hybridAnalysisRateLimitWait,
-      health,
     });
     return new HybridAnalysisEnricher(new HybridAnalysisClient(http));
   },

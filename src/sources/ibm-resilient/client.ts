@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { Vendor } from '../../domain/vendor.js';
 import { VendorError } from '../http/vendor-error.js';
 import { VendorHttp, type HealthSink } from '../http/vendor-http.js';
+import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { SourceConfig } from '../source-config.js';
 import {
   fieldDefinition, incidentPage, incidentType, patchStatus, resilientAttachment, resilientComment, resilientIncident,
@@ -34,17 +34,12 @@ export interface AttachmentUpload {
 
 /** Builds the client for a configured source: the API key id and secret as HTTP Basic on every request. */
 export function createIbmResilientClient(source: SourceConfig, deps: ResilientClientDeps): IbmResilientClient {
-  const { apiKeyId, apiKeySecret } = source.credentials;
+  const { apiKeyId, apiKeySecret } = requireCredentials(source, ['apiKeyId', 'apiKeySecret']);
   const authorization = `Basic ${Buffer.from(`${apiKeyId}:${apiKeySecret}`).toString('base64')}`;
   const http = new VendorHttp({
-    vendor: Vendor.IBM_RESILIENT,
-    sourceName: source.name,
-    baseUrl: source.baseUrl,
+    ...sourceHttpOptions(source, deps.health),
     authenticate: (request) => request.headers.set('Authorization', authorization),
     secrets: [apiKeySecret, authorization],
-    timeoutMs: source.timeoutMs,
-    tls: { verify: source.tlsVerify, caFile: source.caFile },
-    health: deps.health,
     retries: deps.retries,
     backoffLimitMs: deps.backoffLimitMs,
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Vendor } from '../../domain/vendor.js';
 import { createIvantiItsmSandbox } from '../../sandbox/ivanti-itsm/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
+import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
 import { IvantiClient, MAX_PAGE_SIZE } from './client.js';
 
@@ -38,22 +39,16 @@ export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
   settingsSchema: ivantiSettings,
   defaultPollIntervalSeconds: 120,
   createClient(source, { health }) {
-    const apiKey = source.credentials.apiKey;
-    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const { apiKey } = requireCredentials(source, ['apiKey']);
+    // baseUrl: https://<tenant>/api (cloud) or https://<host>/HEAT/api (on-prem).
     const http = new VendorHttp({
-      vendor: Vendor.IVANTI_ITSM,
-      sourceName: source.name,
-      // https://<tenant>/api (cloud) or https://<host>/HEAT/api (on-prem).
-      baseUrl: source.baseUrl,
+      ...sourceHttpOptions(source, health),
       authenticate: (request) => {
         // Literal prefix, equals sign, no space, no "Bearer".
         request.headers.set('Authorization', `rest_api_key=${apiKey}`);
       },
       headers: { Accept: 'application/json' },
       secrets: [apiKey],
-      timeoutMs: source.timeoutMs,
-      tls: { verify: source.tlsVerify, caFile: source.caFile },
-      health,
     });
     return new IvantiClient(http);
   },

@@ -1,6 +1,6 @@
-import { Vendor } from '../../domain/vendor.js';
 import { VendorError } from '../http/vendor-error.js';
 import { VendorHttp, type HealthSink } from '../http/vendor-http.js';
+import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { SourceConfig } from '../source-config.js';
 import {
   acknowledgeResponse, attachmentResponse, closeCodesResponse, ticketActionResponse, ticketUpdatesResponse, ctpTicket,
@@ -54,19 +54,14 @@ export interface CtpClientDeps {
 
 /** Builds the client for a configured source: `Authorization: APIKEY user:secret`, verbatim, on every call. */
 export function createSecureworksCtpClient(source: SourceConfig, deps: CtpClientDeps): SecureworksCtpClient {
-  const { username, password } = source.credentials;
+  const { username, password } = requireCredentials(source, ['username', 'password']);
   const authorization = `APIKEY ${username}:${password}`;
   return new SecureworksCtpClient(new VendorHttp({
-    vendor: Vendor.SECUREWORKS_CTP,
-    sourceName: source.name,
-    baseUrl: source.baseUrl,
+    ...sourceHttpOptions(source, deps.health),
     authenticate: (request) => request.headers.set('Authorization', authorization),
     secrets: [password, authorization],
     // Every public client sends it, GET included.
     headers: { 'Content-Type': 'application/json' },
-    timeoutMs: source.timeoutMs,
-    tls: { verify: source.tlsVerify, caFile: source.caFile },
-    health: deps.health,
     retries: deps.retries,
     backoffLimitMs: deps.backoffLimitMs,
   }));

@@ -3,6 +3,7 @@ import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
 import { createVirusTotalSandbox } from '../../sandbox/virustotal/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
+import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
 import { VirusTotalClient } from './client.js';
 import { VirusTotalEnricher } from './enricher.js';
@@ -20,23 +21,17 @@ export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
   settingsSchema: virusTotalSettings,
   defaultPollIntervalSeconds: 0,
   createClient(source, { health }) {
-    const apiKey = source.credentials.apiKey;
-    if (!apiKey) throw new Error(`source ${source.name}: credential 'apiKey' is not set`);
+    const { apiKey } = requireCredentials(source, ['apiKey']);
     const settings = virusTotalSettings.parse(source.settings);
     const http = new VendorHttp({
-      vendor: Vendor.VIRUSTOTAL,
-      sourceName: source.name,
-      baseUrl: source.baseUrl,
+      ...sourceHttpOptions(source, health),
       authenticate: (request) => {
         request.headers.set('x-apikey', apiKey);
       },
       headers: { Accept: 'application/json' },
       secrets: [apiKey],
-      timeoutMs: source.timeoutMs,
-      tls: { verify: source.tlsVerify, caFile: source.caFile },
       // A 429 (QuotaExceededError) carries no wait hint; the quota scheduler decides when to try again.
       retryRateLimited: false,
-      health,
     });
     return new VirusTotalEnricher(new VirusTotalClient(http), settings);
   },
