@@ -6,6 +6,7 @@ export type JobTrigger = 'SCHEDULE' | 'MANUAL';
 /** One execution attempt of a job. */
 @Entity({ name: 'job_run' })
 @Index('ix_job_run_job', ['jobName', 'queuedAt'])
+@Index('uq_job_run_queue_job', ['queueJobId'], { unique: true, where: 'queue_job_id IS NOT NULL' })
 export class JobRunEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'job_name', type: 'text' }) jobName: string;
