@@ -25,6 +25,8 @@ export const rootFieldRoles: Record<string, FieldPolicy> = {
   'Mutation.updateSource': 'ADMIN',
   'Mutation.createApiToken': 'ADMIN',
   'Mutation.revokeApiToken': 'ADMIN',
+  'Mutation.closeTicket': 'OPERATOR',
+  'Mutation.closeIncident': 'OPERATOR',
   // Subscriptions
   'Subscription.syncEvents': 'VIEWER',
 };

@@ -1,4 +1,5 @@
 import { ApiTokenResolver } from './api-token.resolver.js';
+import { CtpResilientResolver } from './ctp-resilient.resolver.js';
 import { EnrichmentResolver } from './enrichment.resolver.js';
 import { IncidentResolver } from './incident.resolver.js';
 import { IndicatorResolver } from './indicator.resolver.js';
@@ -11,5 +12,5 @@ import { TicketResolver } from './ticket.resolver.js';
 /** Every resolver class of the graph; flows add theirs here. */
 export const resolvers = [
   NodeResolver, SourceResolver, TicketResolver, IncidentResolver, IndicatorResolver, EnrichmentResolver, SyncEventResolver,
-  JobResolver, ApiTokenResolver,
+  JobResolver, ApiTokenResolver, CtpResilientResolver,
 ] as const;

@@ -15,6 +15,18 @@ export const secureworksCtpSettings = z.object({
   queryLimit: z.number().int().min(1).max(500).default(100),
   /** When set, the sync replaces the values of Resilient's close-code select with these (IBM's `close_codes`). */
   closeCodes: z.array(z.string().min(1)).min(1).optional(),
+  /** The IBM Resilient source tickets are escalated to (default: the only one configured). */
+  resilientSource: z.string().optional(),
+  /** Template override files (jinja syntax), like IBM's `template_file_escalate|update|close`. */
+  templates: z.object({ escalate: z.string(), update: z.string(), close: z.string() }).partial().strict().default({}),
+  /** Time zone of `readable_datetime` in templates and notes (IBM's app used the server's local time). */
+  timeZone: z.string().default('UTC'),
+  /** Create incidents for tickets already closed when first seen (IBM's app only mirrors them). */
+  importClosedTickets: z.boolean().default(false),
+  /** Close code used when a closed ticket's reason is not one of Resilient's close codes (a warning is recorded). */
+  defaultCloseCode: z.string().min(1).default('Work Completed'),
+  /** Tickets processed at once within a feed page. */
+  concurrency: z.number().int().min(1).max(32).default(8),
 });
 export type SecureworksCtpSettings = z.infer<typeof secureworksCtpSettings>;
 

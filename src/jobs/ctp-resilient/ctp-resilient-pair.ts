@@ -1,0 +1,50 @@
+import { Vendor } from '../../domain/vendor.js';
+import type { RegisteredSource, SourceRegistry } from '../../services/source-registry.js';
+import type { IbmResilientClient } from '../../sources/ibm-resilient/client.js';
+import type { SecureworksCtpClient } from '../../sources/secureworks-ctp/client.js';
+import { secureworksCtpSettings, type SecureworksCtpSettings } from '../../sources/secureworks-ctp/manifest.js';
+import { TicketTemplates } from './ticket-templates.js';
+
+/** One CTP source and the Resilient source its tickets escalate to, with their clients and templates. */
+export interface CtpResilientPair {
+  ctpSource: RegisteredSource;
+  resilientSource: RegisteredSource;
+  ctp: SecureworksCtpClient;
+  resilient: IbmResilientClient;
+  settings: SecureworksCtpSettings;
+  templates: TicketTemplates;
+}
+
+const templatesBySource = new WeakMap<RegisteredSource, TicketTemplates>();
+
+/** The pair for a CTP source: its `resilientSource` setting, or the only Resilient source configured. */
+export function ctpResilientPair(sources: SourceRegistry, ctpSource: RegisteredSource): CtpResilientPair {
+  const settings = secureworksCtpSettings.parse(ctpSource.config.settings);
+  const candidates = sources.ofVendor(Vendor.IBM_RESILIENT).filter((s) => s.config.enabled);
+  const resilientSource = settings.resilientSource
+    ? candidates.find((s) => s.config.name === settings.resilientSource)
+    : candidates.length === 1 ? candidates[0] : undefined;
+  if (!resilientSource) {
+    throw new Error(settings.resilientSource
+      ? `source ${ctpSource.config.name}: resilientSource '${settings.resilientSource}' is not an enabled IBM_RESILIENT source`
+      : `source ${ctpSource.config.name}: ${candidates.length} enabled IBM_RESILIENT sources; name one in settings.resilientSource`);
+  }
+  let templates = templatesBySource.get(ctpSource);
+  if (!templates) {
+    templates = new TicketTemplates(settings.templates, settings.timeZone);
+    templatesBySource.set(ctpSource, templates);
+  }
+  return {
+    ctpSource,
+    resilientSource,
+    ctp: sources.client<SecureworksCtpClient>(ctpSource.config.name),
+    resilient: sources.client<IbmResilientClient>(resilientSource.config.name),
+    settings,
+    templates,
+  };
+}
+
+/** Enabled CTP sources, each with its pair. */
+export function ctpResilientPairs(sources: SourceRegistry): CtpResilientPair[] {
+  return sources.ofVendor(Vendor.SECUREWORKS_CTP).filter((s) => s.config.enabled).map((s) => ctpResilientPair(sources, s));
+}

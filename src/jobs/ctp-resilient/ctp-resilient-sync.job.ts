@@ -1,0 +1,121 @@
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import { Vendor } from '../../domain/vendor.js';
+import { SyncEventKind } from '../../events/sync-event-kind.js';
+import type { HubServices } from '../../services/hub-services.js';
+import { toGlobalId } from '../../schema/global-id.js';
+import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
+import { TicketEntity } from '../../store/entities/index.js';
+import type { JobDefinition } from '../job-definition.js';
+import { closeTicketsClosedInResilient } from './close-tickets-from-resilient.js';
+import { ctpResilientPairs, type CtpResilientPair } from './ctp-resilient-pair.js';
+import { CtpTicketSync } from './ticket-sync.js';
+
+export const CTP_RESILIENT_SYNC = 'ctp-resilient-sync';
+
+interface SourceCursor {
+  /** `inc_last_modified_date` (ms) up to which Resilient closes were handled. */
+  resilientModifiedSince?: number;
+}
+
+interface RunTotals {
+  tickets: number;
+  acknowledged: number;
+  failed: number;
+  mirroredOnly: number;
+  incidentsCreated: number;
+  incidentsClosed: number;
+  notesAdded: number;
+  attachmentsAdded: number;
+  ticketsClosed: number;
+  pages: number;
+}
+
+/** How far back the first run looks for incidents closed in Resilient. */
+const FIRST_LOOKBACK_MS = 24 * 3600_000;
+
+/**
+ * Secureworks CTP ⇄ IBM Resilient. Each run, per CTP source: drain the updates feed page by page (sync each
+ * ticket with bounded concurrency, acknowledge those durably synced, fetch the next page), then close the CTP
+ * tickets of incidents closed in Resilient since the stored cursor.
+ */
+export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefinition {
+  const seeded = new Set<string>();
+  const ctpSources = hub.sources.ofVendor(Vendor.SECUREWORKS_CTP);
+  const intervals = ctpSources.map((s) => s.config.pollIntervalSeconds).filter((n) => n > 0);
+  return {
+    name: CTP_RESILIENT_SYNC,
+    description: 'Secureworks CTP tickets into IBM Resilient incidents (notes, attachments, updates, closes) and Resilient closes back to CTP',
+    intervalSeconds: intervals.length ? Math.min(...intervals) : 0,
+    async run(ctx) {
+      const totals: RunTotals = { tickets: 0, acknowledged: 0, failed: 0, mirroredOnly: 0, incidentsCreated: 0, incidentsClosed: 0, notesAdded: 0, attachmentsAdded: 0, ticketsClosed: 0, pages: 0 };
+      const cursors = (await ctx.getCursor<Record<string, SourceCursor>>()) ?? {};
+      for (const pair of ctpResilientPairs(hub.sources)) {
+        const name = pair.ctpSource.config.name;
+        if (pair.settings.closeCodes && !seeded.has(name)) {
+          // IBM's `close_codes`: Resilient's close-code select offers exactly these (once per process).
+          await pair.resilient.replaceSelectValues('scwx_ctp_close_code', pair.settings.closeCodes);
+          seeded.add(name);
+        }
+        await drainFeed(pair, hub, ctx.log, ctx.signal, totals);
+        if (ctx.signal.aborted) break;
+        const since = cursors[name]?.resilientModifiedSince ?? Date.now() - FIRST_LOOKBACK_MS;
+        const closes = await closeTicketsClosedInResilient(pair, hub.dataSource, hub.events, since);
+        totals.ticketsClosed += closes.ticketsClosed;
+        cursors[name] = { resilientModifiedSince: closes.cursor };
+        await ctx.setCursor(cursors as Record<string, unknown>);
+      }
+      return { ...totals };
+    },
+  };
+}
+
+async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
+  const sync = new CtpTicketSync(pair, hub.dataSource, hub.events, log);
+  const limit = pLimit(pair.settings.concurrency);
+  for (const query of pair.settings.ticketQueries) {
+    const failedThisRun = new Set<string>();
+    for (;;) {
+      if (signal.aborted) return;
+      const page = await pair.ctp.fetchUpdates({ ...query, limit: pair.settings.queryLimit });
+      totals.pages += 1;
+      // Tickets that already failed in this run come back until acknowledged: do not retry them in a loop.
+      const fresh = page.filter((t) => !failedThisRun.has(`${t.ticketId}@${t.version}`));
+      if (fresh.length === 0) break;
+      const done: CtpTicket[] = [];
+      await Promise.all(fresh.map((ticket) => limit(async () => {
+        totals.tickets += 1;
+        try {
+          const outcome = await sync.sync(ticket);
+          totals.incidentsCreated += Number(outcome.incidentCreated);
+          totals.incidentsClosed += Number(outcome.incidentClosed);
+          totals.notesAdded += outcome.notesAdded;
+          totals.attachmentsAdded += outcome.attachmentsAdded;
+          totals.mirroredOnly += Number(outcome.mirroredOnly);
+          done.push(ticket);
+        } catch (error) {
+          totals.failed += 1;
+          failedThisRun.add(`${ticket.ticketId}@${ticket.version}`);
+          await reportFailure(hub, pair, ticket, error, log);
+        }
+      })));
+      if (done.length > 0) {
+        // Only now: everything about these versions is durably recorded, so the feed may forget them.
+        await pair.ctp.acknowledge(done.map((t) => ({ ticketId: t.ticketId, version: t.version })));
+        totals.acknowledged += done.length;
+      }
+      if (page.length < pair.settings.queryLimit) break;
+    }
+  }
+}
+
+async function reportFailure(hub: Omit<HubServices, 'jobs'>, pair: CtpResilientPair, ticket: CtpTicket, error: unknown, log: Logger): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  log.warn({ ticketId: ticket.ticketId, err: message }, 'CTP ticket sync failed; it stays unacknowledged and is retried next run');
+  const row = await hub.dataSource.getRepository(TicketEntity).findOne({ where: { sourceId: pair.ctpSource.entity.id, externalId: ticket.ticketId } });
+  await hub.events.publish({
+    kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.SECUREWORKS_CTP, subjectId: row ? toGlobalId('Ticket', row.id) : null,
+    message: `CTP ticket ${ticket.ticketId} not synced: ${message}`.slice(0, 1000),
+    details: { ticketId: ticket.ticketId, version: ticket.version, error: message.slice(0, 2000) },
+  });
+}

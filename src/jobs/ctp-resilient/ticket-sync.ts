@@ -1,0 +1,267 @@
+import { In, type DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { Vendor } from '../../domain/vendor.js';
+import type { EventLog, SyncEventInput } from '../../events/event-log.js';
+import { SyncEventKind } from '../../events/sync-event-kind.js';
+import { toGlobalId } from '../../schema/global-id.js';
+import { incidentFromResilient } from '../../sources/ibm-resilient/map.js';
+import { incidentsForTicket } from '../../sources/ibm-resilient/incident-queries.js';
+import type { NewIncident, ResilientIncident } from '../../sources/ibm-resilient/wire.js';
+import { isClosedCtpStatus, ticketFromCtp, worklogKey } from '../../sources/secureworks-ctp/map.js';
+import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
+import { AttachmentEntity, IncidentEntity, IncidentNoteEntity, type TicketEntity } from '../../store/entities/index.js';
+import { linkedIncident, linkTicketToIncident, mirrorIncident } from '../../store/incident-mirror.js';
+import { mirrorTicket } from '../../store/ticket-mirror.js';
+import type { CtpResilientPair } from './ctp-resilient-pair.js';
+import { changesFrom, patchIncident } from './incident-patcher.js';
+import { incidentAttachmentName, worklogKeyOfNote, worklogNoteHtml } from './worklog-note.js';
+
+export interface TicketSyncOutcome {
+  incidentCreated: boolean;
+  incidentClosed: boolean;
+  notesAdded: number;
+  attachmentsAdded: number;
+  /** Only mirrored: a ticket already closed when first seen (and `importClosedTickets` off). */
+  mirroredOnly: boolean;
+}
+
+/**
+ * One CTP ticket into the graph and into Resilient (vendor notes B4, without the seed app's bugs). Every step
+ * is idempotent, so a ticket that fails or a hub that crashes midway is simply synced again on the next
+ * delivery: the ticket is only acknowledged (by the caller) after this returns.
+ */
+export class CtpTicketSync {
+  /** Labels of Resilient's close-code select, read once per run. */
+  private closeCodes: Promise<Set<string>> | null = null;
+
+  constructor(
+    private readonly pair: CtpResilientPair,
+    private readonly dataSource: DataSource,
+    private readonly events: EventLog,
+    private readonly log: Logger,
+  ) {}
+
+  async sync(wire: CtpTicket): Promise<TicketSyncOutcome> {
+    const { pair } = this;
+    const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
+    const data = ticketFromCtp(wire);
+    const mirrored = await this.dataSource.transaction((m) => mirrorTicket(m, pair.ctpSource.entity.id, data));
+    const ticket = mirrored.ticket;
+    const ticketGid = toGlobalId('Ticket', ticket.id);
+    if (mirrored.changed) {
+      await this.events.publish({
+        kind: mirrored.created ? SyncEventKind.TICKET_IMPORTED : SyncEventKind.TICKET_UPDATED,
+        vendor: Vendor.SECUREWORKS_CTP, subjectId: ticketGid,
+        message: `${mirrored.created ? 'imported' : 'updated'} CTP ticket ${wire.ticketId} (${wire.status})`,
+        details: { ticketId: wire.ticketId, version: wire.version, status: wire.status },
+      });
+    }
+    const closedInCtp = isClosedCtpStatus(wire.status);
+
+    let incident = await linkedIncident(this.dataSource.manager, ticket.id, pair.resilientSource.entity.id);
+    let remote: ResilientIncident | undefined;
+    if (!incident) {
+      // Any status: a closed incident is still this ticket's incident (the seed app opened a second one).
+      const found = await pair.resilient.queryIncidents(incidentsForTicket(wire.ticketId), { start: 0, length: 1 });
+      remote = found.data[0];
+      if (!remote) {
+        if (closedInCtp && !pair.settings.importClosedTickets) return { ...outcome, mirroredOnly: true };
+        remote = await pair.resilient.createIncident(this.escalation(wire));
+        outcome.incidentCreated = true;
+      }
+      incident = await this.recordIncident(ticket, remote);
+      if (outcome.incidentCreated) {
+        await this.events.publish({
+          kind: SyncEventKind.INCIDENT_CREATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+          message: `created Resilient incident ${remote.id} for CTP ticket ${wire.ticketId}`,
+          details: { incidentId: remote.id, ticketId: wire.ticketId, ticket: ticketGid },
+        });
+      }
+    }
+    const incidentId = Number(incident.externalId);
+
+    outcome.notesAdded = await this.syncWorklogs(wire, incident);
+    outcome.attachmentsAdded = await this.syncAttachments(wire, incident);
+
+    if (!outcome.incidentCreated) {
+      const updated = await patchIncident(pair.resilient, incidentId, changesFrom(pair.templates.render('update', wire)), remote);
+      remote = updated.incident;
+      if (updated.patched) {
+        await this.recordIncident(ticket, remote);
+        await this.events.publish({
+          kind: SyncEventKind.INCIDENT_UPDATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+          message: `updated Resilient incident ${incidentId} from CTP ticket ${wire.ticketId}`, details: { incidentId, ticketId: wire.ticketId },
+        });
+      }
+    }
+
+    if (closedInCtp) {
+      remote ??= await pair.resilient.getIncident(incidentId);
+      if (remote.plan_status !== 'C') {
+        await this.closeIncident(wire, ticket, incident, remote);
+        outcome.incidentClosed = true;
+      }
+    }
+    return outcome;
+  }
+
+  private escalation(wire: CtpTicket): NewIncident {
+    const rendered = this.pair.templates.render('escalate', wire);
+    // Like the seed app: no description in the template means one built from detailedDescription.
+    if (rendered.description === undefined) {
+      const text = wire.detailedDescription ? escapeHtml(wire.detailedDescription).replace(/\r?\n|\\n/g, '<br>') : 'No detailedDescription';
+      rendered.description = { format: 'html', content: `<div><p>${text}</p></div>` };
+    }
+    if (typeof rendered.name !== 'string' || typeof rendered.discovered_date !== 'number') {
+      throw new Error('escalate template: needs a string "name" and a numeric "discovered_date"');
+    }
+    return rendered as unknown as NewIncident;
+  }
+
+  private async recordIncident(ticket: TicketEntity, remote: ResilientIncident): Promise<IncidentEntity> {
+    const data = incidentFromResilient(remote, this.pair.resilientSource.config.baseUrl);
+    return this.dataSource.transaction(async (m) => {
+      const incident = await mirrorIncident(m, this.pair.resilientSource.entity.id, data);
+      return linkTicketToIncident(m, ticket.id, incident);
+    });
+  }
+
+  /**
+   * Worklogs → notes, oldest first, each once. What was posted is known from our own store; a note whose post
+   * may have happened before a crash (recorded as pending) is checked against the incident's notes, read once.
+   */
+  private async syncWorklogs(wire: CtpTicket, incident: IncidentEntity): Promise<number> {
+    if (wire.worklogs.length === 0) return 0;
+    const notes = this.dataSource.getRepository(IncidentNoteEntity);
+    const worklogs = [...wire.worklogs].sort((a, b) => a.dateCreated - b.dateCreated);
+    const keys = worklogs.map((w) => `ctp-worklog:${worklogKey(w)}`);
+    const known = new Map((await notes.find({ where: { incidentId: incident.id, originKey: In(keys) } })).map((n) => [n.originKey!, n]));
+    let remoteKeys: Promise<Map<string, number>> | null = null;
+    let added = 0;
+    const events: SyncEventInput[] = [];
+    for (const [index, worklog] of worklogs.entries()) {
+      const originKey = keys[index];
+      const record = known.get(originKey);
+      if (record?.externalId) continue;
+      if (record) {
+        remoteKeys ??= this.remoteNoteKeys(Number(incident.externalId));
+        const existing = (await remoteKeys).get(worklogKey(worklog));
+        if (existing !== undefined) {
+          await notes.update(record.id, { externalId: String(existing) });
+          continue;
+        }
+      } else {
+        await notes.createQueryBuilder().insert().values({
+          incidentId: incident.id, originKey, externalId: null, body: '', createdAt: new Date(worklog.dateCreated),
+        }).orIgnore().execute();
+      }
+      const body = worklogNoteHtml(worklog, this.pair.templates.readableDate);
+      const comment = await this.pair.resilient.addComment(Number(incident.externalId), body);
+      await notes.update({ incidentId: incident.id, originKey }, { externalId: String(comment.id), body });
+      added += 1;
+      events.push({
+        kind: SyncEventKind.NOTE_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+        message: `added note for CTP worklog ${worklogKey(worklog)} of ${wire.ticketId}`, details: { incidentId: incident.externalId, noteId: comment.id, worklog: worklogKey(worklog) },
+      });
+    }
+    await this.events.publish(events);
+    return added;
+  }
+
+  private async remoteNoteKeys(incidentId: number): Promise<Map<string, number>> {
+    const keys = new Map<string, number>();
+    const walk = (comments: Awaited<ReturnType<CtpResilientPair['resilient']['listComments']>>) => {
+      for (const comment of comments) {
+        const text = typeof comment.text === 'string' ? comment.text : comment.text?.content ?? '';
+        const key = worklogKeyOfNote(text);
+        if (key) keys.set(key, comment.id);
+        walk(comment.children);
+      }
+    };
+    walk(await this.pair.resilient.listComments(incidentId));
+    return keys;
+  }
+
+  /** Attachments → incident attachments named like the seed app's, each downloaded and uploaded once. */
+  private async syncAttachments(wire: CtpTicket, incident: IncidentEntity): Promise<number> {
+    if (wire.attachmentInfo.length === 0) return 0;
+    const attachments = this.dataSource.getRepository(AttachmentEntity);
+    const keys = wire.attachmentInfo.map((a) => `ctp-attachment:${a.id}`);
+    const known = new Map((await attachments.find({ where: { incidentId: incident.id, originKey: In(keys) } })).map((a) => [a.originKey!, a]));
+    let remoteNames: Promise<Map<string, { id: number; size: number | null }>> | null = null;
+    let added = 0;
+    const events: SyncEventInput[] = [];
+    for (const [index, info] of wire.attachmentInfo.entries()) {
+      const originKey = keys[index];
+      const record = known.get(originKey);
+      if (record && !record.externalId.startsWith('pending:')) continue;
+      const name = incidentAttachmentName(info);
+      if (record) {
+        remoteNames ??= this.pair.resilient.listAttachments(Number(incident.externalId))
+          .then((list) => new Map(list.map((a) => [a.name, { id: a.id, size: a.size ?? null }])));
+        const existing = (await remoteNames).get(name);
+        if (existing) {
+          await attachments.update(record.id, { externalId: String(existing.id), size: existing.size });
+          continue;
+        }
+      } else {
+        await attachments.createQueryBuilder().insert().values({
+          incidentId: incident.id, externalId: `pending:${originKey}`, originKey, name,
+        }).orIgnore().execute();
+      }
+      const file = await this.pair.ctp.downloadAttachment(wire.ticketId, info.id);
+      const uploaded = await this.pair.resilient.uploadAttachment(Number(incident.externalId), { name, content: file.content });
+      await attachments.update({ incidentId: incident.id, externalId: `pending:${originKey}` }, {
+        externalId: String(uploaded.id), size: uploaded.size ?? file.content.length, contentType: uploaded.content_type ?? null,
+      });
+      added += 1;
+      events.push({
+        kind: SyncEventKind.ATTACHMENT_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+        message: `copied attachment ${name} of CTP ticket ${wire.ticketId}`, details: { incidentId: incident.externalId, attachmentId: uploaded.id, name },
+      });
+    }
+    await this.events.publish(events);
+    return added;
+  }
+
+  /**
+   * A ticket closed in CTP closes its incident from the close template. `scwx_ctp_status` is set to the
+   * ticket's status, which tells the Resilient→CTP direction that this close came from CTP (no loop).
+   */
+  private async closeIncident(wire: CtpTicket, ticket: TicketEntity, incident: IncidentEntity, remote: ResilientIncident): Promise<void> {
+    const changes = changesFrom(this.pair.templates.render('close', wire));
+    changes.set('scwx_ctp_status', wire.status);
+    const closeCodes = await this.validCloseCodes();
+    const code = changes.get('scwx_ctp_close_code');
+    if (typeof code !== 'string' || !closeCodes.has(code)) {
+      const fallback = this.pair.settings.defaultCloseCode;
+      changes.set('scwx_ctp_close_code', fallback);
+      await this.events.publish({
+        kind: SyncEventKind.SYNC_WARNING, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+        message: `CTP ticket ${wire.ticketId} closed with reason '${code ?? ''}', not a Resilient close code; closed incident ${incident.externalId} with '${fallback}'`,
+        details: { ticketId: wire.ticketId, reason: code ?? null, usedCloseCode: fallback },
+      });
+    }
+    const closed = await patchIncident(this.pair.resilient, Number(incident.externalId), changes, remote);
+    await this.recordIncident(ticket, closed.incident);
+    await this.events.publish({
+      kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+      message: `closed Resilient incident ${incident.externalId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
+      details: { incidentId: incident.externalId, ticketId: wire.ticketId, closeCode: changes.get('scwx_ctp_close_code') },
+    });
+  }
+
+  private validCloseCodes(): Promise<Set<string>> {
+    this.closeCodes ??= this.pair.resilient.getIncidentField('scwx_ctp_close_code')
+      .then((field) => new Set(field.values.filter((v) => v.enabled !== false).map((v) => v.label)))
+      .catch((error: unknown) => {
+        this.closeCodes = null;
+        throw error;
+      });
+    return this.closeCodes;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
