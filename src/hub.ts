@@ -44,9 +44,13 @@ export interface RunningHub {
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config } = options;
   const started = Date.now();
-  const cleanup: Array<() => Promise<void>> = [];
+  const cleanup: Array<{ name: string; stop: () => Promise<void> }> = [];
+  const onStop = (name: string, stop: () => Promise<void>) => cleanup.push({ name, stop });
   const stopAll = async () => {
-    for (const step of cleanup.reverse()) await step().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+    for (const step of cleanup.reverse()) {
+      logger.debug({ step: step.name }, 'stopping');
+      await step.stop().catch((error) => logger.warn({ err: error, step: step.name }, 'shutdown step failed'));
+    }
     cleanup.length = 0;
   };
   try {
@@ -55,11 +59,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     if (!databaseUrl) {
       const dir = options.embeddedDataDir ?? config.database.dataDir;
       embedded = await startEmbeddedPostgres({ dataDir: dir === 'memory' ? undefined : dir });
-      cleanup.push(() => embedded!.close());
+      onStop('embedded database', () => embedded!.close());
       databaseUrl = embedded.url;
     }
     const dataSource: DataSource = await openDatabase({ url: databaseUrl, poolSize: config.database.poolSize });
-    cleanup.push(() => dataSource.destroy());
+    onStop('database pool', () => dataSource.destroy());
 
     const configured = config.sandboxes === 'all' ? [] : resolveConfiguredSources(config);
     const sandboxes = new Map<string, RunningSandbox>();
@@ -67,7 +71,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     for (const plan of plannedSandboxes(config, configured)) {
       const manifest = manifestFor(plan.vendor)!;
       const sandbox = await startSandbox(manifest.sandbox(), { tls: manifest.sandboxTls });
-      cleanup.push(() => sandbox.close());
+      onStop(`sandbox ${plan.name}`, () => sandbox.close());
       sandboxes.set(plan.name, sandbox);
       sandboxSources.push({
         name: plan.name,
@@ -90,7 +94,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const events = new EventLog(dataSource, !embeddedDb);
     const tailer = new EventTailer(events, embeddedDb ? null : databaseUrl);
     await tailer.start();
-    cleanup.push(() => tailer.stop());
+    onStop('event tailer', () => tailer.stop());
 
     const tokens = new ApiTokens(dataSource);
     const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources };
@@ -98,11 +102,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs);
     const services: HubServices = { ...partial, jobs };
     await jobs.start();
-    cleanup.push(() => jobs.stop());
+    onStop('jobs', () => jobs.stop());
 
     const schema = await buildGraphSchema();
     const http = await startHttpServer(services, schema);
-    cleanup.push(() => http.close());
+    onStop('HTTP server', () => http.close());
 
     let developmentToken: string | null = null;
     if (options.developmentToken ?? sandboxSources.length > 0) {

@@ -92,6 +92,8 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
     schema,
     validationRules: rules,
     introspection: true,
+    // The hub owns shutdown (main.ts): Apollo must not stop itself and re-raise the signal on SIGTERM.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError: (formatted, error) => formatError(formatted, error, development),
     plugins: [

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobRunEntity } from '../../src/store/entities/index.js';
 import { SyncEventKind } from '../../src/events/sync-event-kind.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { subscribe } from '../support/subscribe.js';
 
 /**
@@ -15,47 +15,24 @@ import { subscribe } from '../support/subscribe.js';
 const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
 
 let hubA: TestHub;
-let hubB: ChildProcess;
-let hubBUrl: string;
+let hubB: HubProcess;
 
 describeWithServer('two replicas on one PostgreSQL', () => {
   beforeAll(async () => {
-    if (!existsSync('dist/src/main.js')) throw new Error('run `npm run build` first (npm test does)');
     hubA = await startTestHub({ config: { jobs: { 'event-retention': { intervalSeconds: 2 } } } });
     const dir = mkdtempSync(join(tmpdir(), 'sg-replica-'));
     const config = join(dir, 'hub.yaml');
     writeFileSync(config, `server:\n  port: 0\n  host: 127.0.0.1\njobs:\n  event-retention:\n    intervalSeconds: 2\n`);
-    hubB = spawn(process.execPath, ['dist/src/main.js'], {
-      env: { ...process.env, HUB_CONFIG: config, DATABASE_URL: hubA.database.url, LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    hubBUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`replica B did not start: ${out}`)), 30_000);
-      hubB.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /GraphQL \(HTTP \+ graphql-ws\): (\S+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      hubB.stderr!.on('data', (chunk) => { out += chunk; });
-      hubB.on('exit', (code) => reject(new Error(`replica B exited with ${code}: ${out}`)));
-    });
+    hubB = await startHubProcess({ HUB_CONFIG: config, DATABASE_URL: hubA.database.url });
   }, 60_000);
 
   afterAll(async () => {
-    if (hubB && hubB.exitCode === null) {
-      const exited = new Promise((resolve) => hubB.once('exit', resolve));
-      hubB.kill('SIGTERM');
-      await exited;
-    }
+    if (hubB) expect(await hubB.stop()).toBe(0);
     await hubA?.close();
   });
 
   it('delivers an event published on one replica to a subscriber of the other', async () => {
-    const wsUrl = hubBUrl.replace(/^http/, 'ws');
+    const wsUrl = hubB.url.replace(/^http/, 'ws');
     const subscriber = subscribe<{ syncEvents: { message: string } }>(wsUrl, hubA.tokens.VIEWER,
       'subscription { syncEvents(kinds: [TICKET_IMPORTED]) { message } }');
     await new Promise((r) => setTimeout(r, 500));

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench -- NAME`: runs one benchmark. Each prints a table for people and, last, one line of JSON
+ * with its figures. Compare ratios measured in the same run, not absolute times.
+ */
+const benches: Record<string, () => Promise<void>> = {
+  'ctp-sync': async () => (await import('./ctp-sync.js')).run(),
+};
+
+const name = process.argv[2];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  process.stderr.write(`usage: npm run bench -- NAME   (one of: ${Object.keys(benches).join(', ')})\n`);
+  process.exit(2);
+}
+await bench();
