@@ -49,8 +49,8 @@ export async function run(): Promise<void> {
       ['peak RSS (MB)', hub.peakRssMb === null ? 'n/a' : hub.peakRssMb.toFixed(0), '-'],
     ];
     process.stdout.write(`\nctp-sync: ${TICKETS} tickets × 3 worklogs × 1 attachment (4 KB), concurrency ${CONCURRENCY}, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}\n\n`);
-    process.stdout.write(`${'figure'.padEnd(34)}${'hub'.padStart(16)}${'floor'.padStart(16)}\n`);
-    for (const [label, a, b] of rows) process.stdout.write(`${label.padEnd(34)}${a.padStart(16)}${b.padStart(16)}\n`);
+    process.stdout.write(`${'figure'.padEnd(34)}${'hub'.padStart(20)}${'floor'.padStart(20)}\n`);
+    for (const [label, a, b] of rows) process.stdout.write(`${label.padEnd(34)}${a.padStart(20)}${b.padStart(20)}\n`);
     process.stdout.write(`\nhub throughput = ${ratio.toFixed(2)} × floor (target ≥ 0.70); peak RSS target ≤ 256 MB\n`);
     process.stdout.write(`${JSON.stringify({ bench: 'ctp-sync', tickets: TICKETS, concurrency: CONCURRENCY, hub, floor, throughputRatio: Number(ratio.toFixed(3)) })}\n`);
   } finally {
@@ -111,7 +111,8 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
       { name: 'soar', vendor: 'IBM_RESILIENT', baseUrl: soar.apiUrl, tlsVerify: false, credentials: { apiKeyId: 'BENCH_SOAR_ID', apiKeySecret: 'BENCH_SOAR_SECRET' } },
     ],
   }));
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const profile = process.env.BENCH_HUB_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: {
       ...process.env, HUB_CONFIG: config, LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       BENCH_CTP_USER: ctp.credentials.username, BENCH_CTP_PASSWORD: ctp.credentials.password,

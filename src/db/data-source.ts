@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { entities } from '../store/entities/index.js';
 import { migrations } from '../../migrations/index.js';
 
@@ -42,4 +44,9 @@ export async function openDatabase(options: DataSourceOptions): Promise<DataSour
     await lock.release();
   }
   return dataSource;
+}
+
+/** The pg pool under a DataSource, for the few hot paths that send multi-statement SQL in one round trip. */
+export function poolOf(dataSource: DataSource): pg.Pool {
+  return (dataSource.driver as PostgresDriver).master as pg.Pool;
 }

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import pg, { escapeLiteral } from 'pg';
 import type { DataSource } from 'typeorm';
+import { poolOf } from '../db/data-source.js';
 import type { Vendor } from '../domain/vendor.js';
 import { eventsPublished } from '../observability/metrics.js';
 import { SyncEventEntity } from '../store/entities/index.js';
@@ -39,25 +41,19 @@ export class EventLog {
   async publish(events: SyncEventInput | SyncEventInput[]): Promise<SyncEventEntity[]> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return [];
-    const saved = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [CURSOR_LOCK]);
-      const rows = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(SyncEventEntity)
-        .values(list.map((e) => ({
-          kind: e.kind,
-          vendor: e.vendor ?? null,
-          subjectId: e.subjectId ?? null,
-          message: e.message,
-          details: (e.details ?? {}) as never,
-        })))
-        .returning('*')
-        .execute();
-      const entities = (rows.raw as Array<Record<string, unknown>>).map(toEntity);
-      if (this.useNotify) await manager.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, entities[entities.length - 1].cursor]);
-      return entities;
-    });
+    const payload = JSON.stringify(list.map((e) => ({
+      kind: e.kind, vendor: e.vendor ?? null, subject_id: e.subjectId ?? null, message: e.message, details: e.details ?? {},
+    })));
+    // One simple-protocol round trip; its statements run as one transaction, so the advisory lock is held
+    // until the events commit (cursor order = commit order), and NOTIFY goes out at that commit.
+    const sql = `SELECT pg_advisory_xact_lock(${CURSOR_LOCK});
+      INSERT INTO sync_event (kind, vendor, subject_id, message, details)
+        SELECT kind, vendor, subject_id, message, details
+        FROM jsonb_to_recordset(${escapeLiteral(payload)}::jsonb) AS e(kind text, vendor text, subject_id text, message text, details jsonb)
+        RETURNING cursor::text AS cursor, kind, at, vendor, subject_id, message, details;
+      ${this.useNotify ? `SELECT pg_notify('${NOTIFY_CHANNEL}', '');` : ''}`;
+    const results = await poolOf(this.dataSource).query(sql) as unknown as pg.QueryResult[];
+    const saved = results[1].rows.map(toEntity).sort((a, b) => (BigInt(a.cursor) < BigInt(b.cursor) ? -1 : 1));
     for (const event of saved) eventsPublished.inc({ kind: event.kind });
     this.local.emit('written', saved[saved.length - 1].cursor);
     return saved;

@@ -30,12 +30,12 @@ export class CtpResilientCloseActions {
       await pair.ctp.closeTicket(ticket.externalId, { closeCode, ...(resolutionSummary ? { worklogContent: resolutionSummary } : {}) });
     }
     const closed = await pair.ctp.getTicket(ticket.externalId, { includeWorklogs: true });
-    const mirrored = await this.hub.dataSource.transaction((m) => mirrorTicket(m, ticket.sourceId, ticketFromCtp(closed)));
+    await mirrorTicket(this.hub.dataSource, ticket.sourceId, ticketFromCtp(closed));
     await this.hub.events.publish({
       kind: SyncEventKind.TICKET_CLOSED, vendor: Vendor.SECUREWORKS_CTP, subjectId: toGlobalId('Ticket', ticket.id),
       message: `closed CTP ticket ${ticket.externalId} (${closeCode}) on request`, details: { ticketId: ticket.externalId, closeCode },
     });
-    return mirrored.ticket;
+    return tickets.findOneByOrFail({ id: ticket.id });
   }
 
   /** Closes a Resilient incident (close code, resolution, summary) and then its CTP ticket, as the seed app's rule does. */
@@ -55,13 +55,13 @@ export class CtpResilientCloseActions {
     const { incident: closed } = await patchIncident(pair.resilient, Number(incident.externalId), new Map<string, unknown>([
       ['plan_status', 'C'], ['resolution_id', input.resolution], ['resolution_summary', input.resolutionSummary], ['scwx_ctp_close_code', input.closeCode],
     ]));
-    const saved = await this.hub.dataSource.transaction((m) => mirrorIncident(m, incident.sourceId, incidentFromResilient(closed, pair.resilientSource.config.baseUrl)));
+    await mirrorIncident(this.hub.dataSource, incident.sourceId, incidentFromResilient(closed, pair.resilientSource.config.baseUrl));
     await this.hub.events.publish({
       kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
       message: `closed Resilient incident ${incident.externalId} (${input.closeCode}) on request`, details: { incidentId: incident.externalId, closeCode: input.closeCode },
     });
     await closeTicketOfIncident(pair, this.hub.dataSource, this.hub.events, closed);
-    return saved;
+    return incidents.findOneByOrFail({ id: incident.id });
   }
 
   private pairForTicket(ticket: TicketEntity): CtpResilientPair {

@@ -34,7 +34,7 @@ export async function closeTicketsClosedInResilient(pair: CtpResilientPair, data
     const page = await pair.resilient.queryIncidents(ticketIncidentsModifiedSince(sinceMs), { start, length: PAGE });
     for (const incident of page.data) {
       cursor = Math.max(cursor, incident.inc_last_modified_date ?? incident.create_date);
-      await dataSource.transaction((m) => mirrorIncident(m, pair.resilientSource.entity.id, incidentFromResilient(incident, pair.resilientSource.config.baseUrl)));
+      await mirrorIncident(dataSource, pair.resilientSource.entity.id, incidentFromResilient(incident, pair.resilientSource.config.baseUrl));
       if (incident.plan_status === 'C' && await closeTicketOfIncident(pair, dataSource, events, incident)) ticketsClosed += 1;
     }
     if (page.data.length < PAGE) break;
@@ -61,9 +61,9 @@ export async function closeTicketOfIncident(pair: CtpResilientPair, dataSource: 
       const summary = stripHtml(textOf(incident.resolution_summary) ?? '');
       await pair.ctp.closeTicket(ticketId, { closeCode, ...(summary ? { worklogContent: summary } : {}) });
       const closed = await pair.ctp.getTicket(ticketId, { includeWorklogs: true });
-      const { ticket } = await dataSource.transaction((m) => mirrorTicket(m, pair.ctpSource.entity.id, ticketFromCtp(closed)));
+      const { ticketId: storedId } = await mirrorTicket(dataSource, pair.ctpSource.entity.id, ticketFromCtp(closed));
       await events.publish({
-        kind: SyncEventKind.TICKET_CLOSED, vendor: Vendor.SECUREWORKS_CTP, subjectId: toGlobalId('Ticket', ticket.id),
+        kind: SyncEventKind.TICKET_CLOSED, vendor: Vendor.SECUREWORKS_CTP, subjectId: toGlobalId('Ticket', storedId),
         message: `closed CTP ticket ${ticketId} (${closeCode}): Resilient incident ${incident.id} was closed`,
         details: { ticketId, closeCode, incidentId: incident.id },
       });

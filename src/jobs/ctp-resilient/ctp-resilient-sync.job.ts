@@ -71,7 +71,7 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
 }
 
 async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
-  const sync = new CtpTicketSync(pair, hub.dataSource, hub.events, log);
+  const sync = new CtpTicketSync(pair, hub.dataSource, hub.events);
   const limit = pLimit(pair.settings.concurrency);
   for (const query of pair.settings.ticketQueries) {
     const failedThisRun = new Set<string>();

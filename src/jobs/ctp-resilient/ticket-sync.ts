@@ -1,5 +1,4 @@
-import { In, type DataSource } from 'typeorm';
-import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
 import { Vendor } from '../../domain/vendor.js';
 import type { EventLog, SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
@@ -9,8 +8,8 @@ import { incidentsForTicket } from '../../sources/ibm-resilient/incident-queries
 import type { NewIncident, ResilientIncident } from '../../sources/ibm-resilient/wire.js';
 import { isClosedCtpStatus, ticketFromCtp, worklogKey } from '../../sources/secureworks-ctp/map.js';
 import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
-import { AttachmentEntity, IncidentEntity, IncidentNoteEntity, type TicketEntity } from '../../store/entities/index.js';
-import { linkedIncident, linkTicketToIncident, mirrorIncident } from '../../store/incident-mirror.js';
+import { linkedIncident, mirrorIncident, type StoredIncident } from '../../store/incident-mirror.js';
+import { IncidentWrites } from '../../store/incident-writes.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
 import { changesFrom, patchIncident } from './incident-patcher.js';
@@ -38,18 +37,25 @@ export class CtpTicketSync {
     private readonly pair: CtpResilientPair,
     private readonly dataSource: DataSource,
     private readonly events: EventLog,
-    private readonly log: Logger,
   ) {}
 
+  /** Syncs one ticket; the events of what it did are published together at the end (also when it fails midway). */
   async sync(wire: CtpTicket): Promise<TicketSyncOutcome> {
+    const events: SyncEventInput[] = [];
+    try {
+      return await this.syncTicket(wire, events);
+    } finally {
+      await this.events.publish(events);
+    }
+  }
+
+  private async syncTicket(wire: CtpTicket, events: SyncEventInput[]): Promise<TicketSyncOutcome> {
     const { pair } = this;
     const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
-    const data = ticketFromCtp(wire);
-    const mirrored = await this.dataSource.transaction((m) => mirrorTicket(m, pair.ctpSource.entity.id, data));
-    const ticket = mirrored.ticket;
-    const ticketGid = toGlobalId('Ticket', ticket.id);
+    const mirrored = await mirrorTicket(this.dataSource, pair.ctpSource.entity.id, ticketFromCtp(wire));
+    const ticketGid = toGlobalId('Ticket', mirrored.ticketId);
     if (mirrored.changed) {
-      await this.events.publish({
+      events.push({
         kind: mirrored.created ? SyncEventKind.TICKET_IMPORTED : SyncEventKind.TICKET_UPDATED,
         vendor: Vendor.SECUREWORKS_CTP, subjectId: ticketGid,
         message: `${mirrored.created ? 'imported' : 'updated'} CTP ticket ${wire.ticketId} (${wire.status})`,
@@ -58,7 +64,7 @@ export class CtpTicketSync {
     }
     const closedInCtp = isClosedCtpStatus(wire.status);
 
-    let incident = await linkedIncident(this.dataSource.manager, ticket.id, pair.resilientSource.entity.id);
+    let incident = await linkedIncident(this.dataSource, mirrored.ticketId, pair.resilientSource.entity.id);
     let remote: ResilientIncident | undefined;
     if (!incident) {
       // Any status: a closed incident is still this ticket's incident (the seed app opened a second one).
@@ -69,9 +75,9 @@ export class CtpTicketSync {
         remote = await pair.resilient.createIncident(this.escalation(wire));
         outcome.incidentCreated = true;
       }
-      incident = await this.recordIncident(ticket, remote);
+      incident = await this.recordIncident(mirrored.ticketId, remote);
       if (outcome.incidentCreated) {
-        await this.events.publish({
+        events.push({
           kind: SyncEventKind.INCIDENT_CREATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
           message: `created Resilient incident ${remote.id} for CTP ticket ${wire.ticketId}`,
           details: { incidentId: remote.id, ticketId: wire.ticketId, ticket: ticketGid },
@@ -79,16 +85,17 @@ export class CtpTicketSync {
       }
     }
     const incidentId = Number(incident.externalId);
+    const writes = new IncidentWrites(this.dataSource, incident.id);
 
-    outcome.notesAdded = await this.syncWorklogs(wire, incident);
-    outcome.attachmentsAdded = await this.syncAttachments(wire, incident);
+    outcome.notesAdded = await this.syncWorklogs(wire, incident, writes, events);
+    outcome.attachmentsAdded = await this.syncAttachments(wire, incident, writes, events);
 
     if (!outcome.incidentCreated) {
       const updated = await patchIncident(pair.resilient, incidentId, changesFrom(pair.templates.render('update', wire)), remote);
       remote = updated.incident;
       if (updated.patched) {
-        await this.recordIncident(ticket, remote);
-        await this.events.publish({
+        await this.recordIncident(mirrored.ticketId, remote);
+        events.push({
           kind: SyncEventKind.INCIDENT_UPDATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
           message: `updated Resilient incident ${incidentId} from CTP ticket ${wire.ticketId}`, details: { incidentId, ticketId: wire.ticketId },
         });
@@ -98,7 +105,7 @@ export class CtpTicketSync {
     if (closedInCtp) {
       remote ??= await pair.resilient.getIncident(incidentId);
       if (remote.plan_status !== 'C') {
-        await this.closeIncident(wire, ticket, incident, remote);
+        await this.closeIncident(wire, mirrored.ticketId, incident, remote, events);
         outcome.incidentClosed = true;
       }
     }
@@ -118,53 +125,48 @@ export class CtpTicketSync {
     return rendered as unknown as NewIncident;
   }
 
-  private async recordIncident(ticket: TicketEntity, remote: ResilientIncident): Promise<IncidentEntity> {
-    const data = incidentFromResilient(remote, this.pair.resilientSource.config.baseUrl);
-    return this.dataSource.transaction(async (m) => {
-      const incident = await mirrorIncident(m, this.pair.resilientSource.entity.id, data);
-      return linkTicketToIncident(m, ticket.id, incident);
-    });
+  private recordIncident(ticketId: string, remote: ResilientIncident): Promise<StoredIncident> {
+    return mirrorIncident(this.dataSource, this.pair.resilientSource.entity.id, incidentFromResilient(remote, this.pair.resilientSource.config.baseUrl), ticketId);
   }
 
   /**
    * Worklogs → notes, oldest first, each once. What was posted is known from our own store; a note whose post
    * may have happened before a crash (recorded as pending) is checked against the incident's notes, read once.
    */
-  private async syncWorklogs(wire: CtpTicket, incident: IncidentEntity): Promise<number> {
+  private async syncWorklogs(wire: CtpTicket, incident: StoredIncident, writes: IncidentWrites, events: SyncEventInput[]): Promise<number> {
     if (wire.worklogs.length === 0) return 0;
-    const notes = this.dataSource.getRepository(IncidentNoteEntity);
     const worklogs = [...wire.worklogs].sort((a, b) => a.dateCreated - b.dateCreated);
-    const keys = worklogs.map((w) => `ctp-worklog:${worklogKey(w)}`);
-    const known = new Map((await notes.find({ where: { incidentId: incident.id, originKey: In(keys) } })).map((n) => [n.originKey!, n]));
+    const items = worklogs.map((worklog) => ({ worklog, originKey: `ctp-worklog:${worklogKey(worklog)}` }));
+    const known = await writes.knownNotes(items.map((i) => i.originKey));
     let remoteKeys: Promise<Map<string, number>> | null = null;
+    const done: Array<{ originKey: string; externalId: string; body: string }> = [];
     let added = 0;
-    const events: SyncEventInput[] = [];
-    for (const [index, worklog] of worklogs.entries()) {
-      const originKey = keys[index];
-      const record = known.get(originKey);
-      if (record?.externalId) continue;
-      if (record) {
-        remoteKeys ??= this.remoteNoteKeys(Number(incident.externalId));
-        const existing = (await remoteKeys).get(worklogKey(worklog));
-        if (existing !== undefined) {
-          await notes.update(record.id, { externalId: String(existing) });
-          continue;
+    await writes.notePending(items.filter((i) => !known.has(i.originKey)).map((i) => ({ originKey: i.originKey, createdAt: new Date(i.worklog.dateCreated) })));
+    try {
+      for (const { worklog, originKey } of items) {
+        const state = known.get(originKey);
+        if (state === 'done') continue;
+        if (state === 'pending') {
+          remoteKeys ??= this.remoteNoteKeys(Number(incident.externalId));
+          const existing = (await remoteKeys).get(worklogKey(worklog));
+          if (existing !== undefined) {
+            done.push({ originKey, externalId: String(existing), body: '' });
+            continue;
+          }
         }
-      } else {
-        await notes.createQueryBuilder().insert().values({
-          incidentId: incident.id, originKey, externalId: null, body: '', createdAt: new Date(worklog.dateCreated),
-        }).orIgnore().execute();
+        const body = worklogNoteHtml(worklog, this.pair.templates.readableDate);
+        const comment = await this.pair.resilient.addComment(Number(incident.externalId), body);
+        done.push({ originKey, externalId: String(comment.id), body });
+        added += 1;
+        events.push({
+          kind: SyncEventKind.NOTE_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+          message: `added note for CTP worklog ${worklogKey(worklog)} of ${wire.ticketId}`,
+          details: { incidentId: incident.externalId, noteId: comment.id, worklog: worklogKey(worklog) },
+        });
       }
-      const body = worklogNoteHtml(worklog, this.pair.templates.readableDate);
-      const comment = await this.pair.resilient.addComment(Number(incident.externalId), body);
-      await notes.update({ incidentId: incident.id, originKey }, { externalId: String(comment.id), body });
-      added += 1;
-      events.push({
-        kind: SyncEventKind.NOTE_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
-        message: `added note for CTP worklog ${worklogKey(worklog)} of ${wire.ticketId}`, details: { incidentId: incident.externalId, noteId: comment.id, worklog: worklogKey(worklog) },
-      });
+    } finally {
+      await writes.notesDone(done);
     }
-    await this.events.publish(events);
     return added;
   }
 
@@ -183,44 +185,39 @@ export class CtpTicketSync {
   }
 
   /** Attachments → incident attachments named like the seed app's, each downloaded and uploaded once. */
-  private async syncAttachments(wire: CtpTicket, incident: IncidentEntity): Promise<number> {
+  private async syncAttachments(wire: CtpTicket, incident: StoredIncident, writes: IncidentWrites, events: SyncEventInput[]): Promise<number> {
     if (wire.attachmentInfo.length === 0) return 0;
-    const attachments = this.dataSource.getRepository(AttachmentEntity);
-    const keys = wire.attachmentInfo.map((a) => `ctp-attachment:${a.id}`);
-    const known = new Map((await attachments.find({ where: { incidentId: incident.id, originKey: In(keys) } })).map((a) => [a.originKey!, a]));
+    const items = wire.attachmentInfo.map((info) => ({ info, originKey: `ctp-attachment:${info.id}`, name: incidentAttachmentName(info) }));
+    const known = await writes.knownAttachments(items.map((i) => i.originKey));
+    await writes.attachmentPending(items.filter((i) => !known.has(i.originKey)).map((i) => ({ originKey: i.originKey, name: i.name })));
     let remoteNames: Promise<Map<string, { id: number; size: number | null }>> | null = null;
+    const done: Array<{ originKey: string; externalId: string; size: number | null; contentType: string | null }> = [];
     let added = 0;
-    const events: SyncEventInput[] = [];
-    for (const [index, info] of wire.attachmentInfo.entries()) {
-      const originKey = keys[index];
-      const record = known.get(originKey);
-      if (record && !record.externalId.startsWith('pending:')) continue;
-      const name = incidentAttachmentName(info);
-      if (record) {
-        remoteNames ??= this.pair.resilient.listAttachments(Number(incident.externalId))
-          .then((list) => new Map(list.map((a) => [a.name, { id: a.id, size: a.size ?? null }])));
-        const existing = (await remoteNames).get(name);
-        if (existing) {
-          await attachments.update(record.id, { externalId: String(existing.id), size: existing.size });
-          continue;
+    try {
+      for (const { info, originKey, name } of items) {
+        const state = known.get(originKey);
+        if (state === 'done') continue;
+        if (state === 'pending') {
+          remoteNames ??= this.pair.resilient.listAttachments(Number(incident.externalId))
+            .then((list) => new Map(list.map((a) => [a.name, { id: a.id, size: a.size ?? null }])));
+          const existing = (await remoteNames).get(name);
+          if (existing) {
+            done.push({ originKey, externalId: String(existing.id), size: existing.size, contentType: null });
+            continue;
+          }
         }
-      } else {
-        await attachments.createQueryBuilder().insert().values({
-          incidentId: incident.id, externalId: `pending:${originKey}`, originKey, name,
-        }).orIgnore().execute();
+        const file = await this.pair.ctp.downloadAttachment(wire.ticketId, info.id);
+        const uploaded = await this.pair.resilient.uploadAttachment(Number(incident.externalId), { name, content: file.content });
+        done.push({ originKey, externalId: String(uploaded.id), size: uploaded.size ?? file.content.length, contentType: uploaded.content_type ?? null });
+        added += 1;
+        events.push({
+          kind: SyncEventKind.ATTACHMENT_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+          message: `copied attachment ${name} of CTP ticket ${wire.ticketId}`, details: { incidentId: incident.externalId, attachmentId: uploaded.id, name },
+        });
       }
-      const file = await this.pair.ctp.downloadAttachment(wire.ticketId, info.id);
-      const uploaded = await this.pair.resilient.uploadAttachment(Number(incident.externalId), { name, content: file.content });
-      await attachments.update({ incidentId: incident.id, externalId: `pending:${originKey}` }, {
-        externalId: String(uploaded.id), size: uploaded.size ?? file.content.length, contentType: uploaded.content_type ?? null,
-      });
-      added += 1;
-      events.push({
-        kind: SyncEventKind.ATTACHMENT_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
-        message: `copied attachment ${name} of CTP ticket ${wire.ticketId}`, details: { incidentId: incident.externalId, attachmentId: uploaded.id, name },
-      });
+    } finally {
+      await writes.attachmentsDone(done);
     }
-    await this.events.publish(events);
     return added;
   }
 
@@ -228,7 +225,7 @@ export class CtpTicketSync {
    * A ticket closed in CTP closes its incident from the close template. `scwx_ctp_status` is set to the
    * ticket's status, which tells the Resilient→CTP direction that this close came from CTP (no loop).
    */
-  private async closeIncident(wire: CtpTicket, ticket: TicketEntity, incident: IncidentEntity, remote: ResilientIncident): Promise<void> {
+  private async closeIncident(wire: CtpTicket, ticketId: string, incident: StoredIncident, remote: ResilientIncident, events: SyncEventInput[]): Promise<void> {
     const changes = changesFrom(this.pair.templates.render('close', wire));
     changes.set('scwx_ctp_status', wire.status);
     const closeCodes = await this.validCloseCodes();
@@ -236,15 +233,15 @@ export class CtpTicketSync {
     if (typeof code !== 'string' || !closeCodes.has(code)) {
       const fallback = this.pair.settings.defaultCloseCode;
       changes.set('scwx_ctp_close_code', fallback);
-      await this.events.publish({
+      events.push({
         kind: SyncEventKind.SYNC_WARNING, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
         message: `CTP ticket ${wire.ticketId} closed with reason '${code ?? ''}', not a Resilient close code; closed incident ${incident.externalId} with '${fallback}'`,
         details: { ticketId: wire.ticketId, reason: code ?? null, usedCloseCode: fallback },
       });
     }
     const closed = await patchIncident(this.pair.resilient, Number(incident.externalId), changes, remote);
-    await this.recordIncident(ticket, closed.incident);
-    await this.events.publish({
+    await this.recordIncident(ticketId, closed.incident);
+    events.push({
       kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
       message: `closed Resilient incident ${incident.externalId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
       details: { incidentId: incident.externalId, ticketId: wire.ticketId, closeCode: changes.get('scwx_ctp_close_code') },

@@ -1,0 +1,4 @@
+/** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
