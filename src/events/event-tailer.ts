@@ -19,6 +19,8 @@ type Listener = (events: SyncEventEntity[]) => void;
  */
 export class EventTailer {
   private position = '0';
+  /** No subscriber was listening while events were written: `position` may be behind the log. */
+  private stale = false;
   private readonly listeners = new Set<Listener>();
   private reading: Promise<void> | null = null;
   private again = false;
@@ -54,7 +56,7 @@ export class EventTailer {
     let wakeConsumer: (() => void) | null = null;
     let failure: Error | null = null;
     let done = false;
-    let delivered = after ?? this.position;
+    let delivered: string | null = after;
     const listener: Listener = (events) => {
       for (const event of events) if (matches(event, filter)) queue.push(event);
       if (queue.length > MAX_BUFFER) failure = new Error('subscriber too slow: more than 10000 events behind');
@@ -78,7 +80,9 @@ export class EventTailer {
       [Symbol.asyncIterator]() {
         return iterator;
       },
-      async next(): Promise<IteratorResult<SyncEventEntity>> {
+      next: async (): Promise<IteratorResult<SyncEventEntity>> => {
+        // "From now on": the log's end as of subscribing (the listener is already collecting what follows).
+        delivered ??= await this.currentPosition();
         for (;;) {
           if (done) return { value: undefined, done: true };
           if (failure) {
@@ -86,13 +90,13 @@ export class EventTailer {
             throw failure;
           }
           if (replaying && replayBuffer.length === 0) {
-            replayBuffer = await eventLog.after(delivered, filter, PAGE);
+            replayBuffer = await eventLog.after(delivered!, filter, PAGE);
             if (replayBuffer.length < PAGE) replaying = false;
           }
           const source = replayBuffer.length > 0 ? replayBuffer : queue;
           while (source.length > 0) {
             const event = source.shift()!;
-            if (BigInt(event.cursor) <= BigInt(delivered)) continue;
+            if (BigInt(event.cursor) <= BigInt(delivered!)) continue;
             delivered = event.cursor;
             eventsDelivered.inc();
             return { value: event, done: false };
@@ -104,7 +108,7 @@ export class EventTailer {
           wakeConsumer = null;
         }
       },
-      async return(): Promise<IteratorResult<SyncEventEntity>> {
+      return: async (): Promise<IteratorResult<SyncEventEntity>> => {
         close();
         return { value: undefined, done: true };
       },
@@ -114,6 +118,11 @@ export class EventTailer {
 
   private readonly wake = (): void => {
     if (this.stopped) return;
+    if (this.listeners.size === 0) {
+      // Nobody to deliver to: do not read the log on every write; catch up when someone subscribes.
+      this.stale = true;
+      return;
+    }
     if (this.reading) {
       this.again = true;
       return;
@@ -129,11 +138,21 @@ export class EventTailer {
       });
   };
 
+  private async currentPosition(): Promise<string> {
+    if (this.stale) {
+      this.stale = false;
+      const latest = await this.eventLog.latestCursor();
+      if (BigInt(latest) > BigInt(this.position)) this.position = latest;
+    }
+    return this.position;
+  }
+
   private async readNew(): Promise<void> {
     for (;;) {
       const events = await this.eventLog.after(this.position, {}, PAGE);
       if (events.length === 0) return;
-      this.position = events[events.length - 1].cursor;
+      const last = events[events.length - 1].cursor;
+      if (BigInt(last) > BigInt(this.position)) this.position = last;
       if (this.listeners.size > 0) for (const listener of this.listeners) listener(events);
       if (events.length < PAGE) return;
     }

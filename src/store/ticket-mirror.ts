@@ -1,4 +1,5 @@
 import type { TicketData } from '../domain/model.js';
+import type { StoredIncident } from './incident-mirror.js';
 import type { Queryable } from './queryable.js';
 
 export interface MirroredTicket {
@@ -6,6 +7,8 @@ export interface MirroredTicket {
   created: boolean;
   /** The vendor's version differs from the one stored (or the ticket is new). */
   changed: boolean;
+  /** With `incidentSourceId`: the incident the ticket is already linked to on that platform. */
+  linkedIncident: StoredIncident | null;
 }
 
 /**
@@ -13,16 +16,22 @@ export interface MirroredTicket {
  * (source, external id), worklogs by their vendor key, attachments by vendor id. One round trip: this runs
  * for every ticket of every sync.
  */
-export async function mirrorTicket(db: Queryable, sourceId: string, data: TicketData): Promise<MirroredTicket> {
+export async function mirrorTicket(db: Queryable, sourceId: string, data: TicketData, incidentSourceId: string | null = null): Promise<MirroredTicket> {
   const rows = await db.query(MIRROR_TICKET_SQL, [
     sourceId, data.externalId, data.url, data.title, data.description, data.status, data.vendorStatus, data.priority,
     data.ticketType, data.groupingType, data.closeCode, data.closeCodes ? JSON.stringify(data.closeCodes) : null, data.version,
     JSON.stringify(data.fields), data.createdAt, data.updatedAt, data.closedAt,
     JSON.stringify(data.worklogs.map((w) => ({ external_key: w.externalKey, author: w.author, type: w.type, body: w.body, created_at: w.createdAt }))),
     JSON.stringify(data.attachments.map((a) => ({ external_id: a.externalId, name: a.name, content_type: a.contentType ?? null, size: a.size ?? null }))),
+    incidentSourceId,
   ]);
-  const row = rows[0] as { id: string; created: boolean; old_version: string | null };
-  return { ticketId: row.id, created: row.created, changed: row.created || row.old_version !== data.version };
+  const row = rows[0] as { id: string; created: boolean; old_version: string | null; incident_id: string | null; incident_external_id: string; incident_status: StoredIncident['status'] };
+  return {
+    ticketId: row.id,
+    created: row.created,
+    changed: row.created || row.old_version !== data.version,
+    linkedIncident: row.incident_id ? { id: row.incident_id, externalId: row.incident_external_id, status: row.incident_status } : null,
+  };
 }
 
 const MIRROR_TICKET_SQL = `
@@ -51,4 +60,11 @@ WITH old AS (
   FROM up, jsonb_to_recordset($19::jsonb) AS a(external_id text, name text, content_type text, size int)
   ON CONFLICT DO NOTHING
 )
-SELECT up.id, old.id IS NULL AS created, old.version AS old_version FROM up LEFT JOIN old ON true`;
+SELECT up.id, old.id IS NULL AS created, old.version AS old_version,
+       linked.id AS incident_id, linked.external_id AS incident_external_id, linked.status AS incident_status
+FROM up
+LEFT JOIN old ON true
+LEFT JOIN LATERAL (
+  SELECT i.id, i.external_id, i.status FROM ticket_incident l JOIN incident i ON i.id = l.incident_id
+  WHERE l.ticket_id = old.id AND l.incident_source_id = $20::uuid
+) linked ON true`;

@@ -8,8 +8,9 @@ import { incidentsForTicket } from '../../sources/ibm-resilient/incident-queries
 import type { NewIncident, ResilientIncident } from '../../sources/ibm-resilient/wire.js';
 import { isClosedCtpStatus, ticketFromCtp, worklogKey } from '../../sources/secureworks-ctp/map.js';
 import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
-import { linkedIncident, mirrorIncident, type StoredIncident } from '../../store/incident-mirror.js';
-import { IncidentWrites } from '../../store/incident-writes.js';
+import { mirrorIncident, type StoredIncident } from '../../store/incident-mirror.js';
+import { IncidentWrites, type WrittenAttachment, type WrittenNote } from '../../store/incident-writes.js';
+import { directSql, type Queryable } from '../../store/queryable.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
 import { changesFrom, patchIncident } from './incident-patcher.js';
@@ -32,12 +33,15 @@ export interface TicketSyncOutcome {
 export class CtpTicketSync {
   /** Labels of Resilient's close-code select, read once per run. */
   private closeCodes: Promise<Set<string>> | null = null;
+  private readonly sql: Queryable;
 
   constructor(
     private readonly pair: CtpResilientPair,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly events: EventLog,
-  ) {}
+  ) {
+    this.sql = directSql(dataSource);
+  }
 
   /** Syncs one ticket; the events of what it did are published together at the end (also when it fails midway). */
   async sync(wire: CtpTicket): Promise<TicketSyncOutcome> {
@@ -52,7 +56,7 @@ export class CtpTicketSync {
   private async syncTicket(wire: CtpTicket, events: SyncEventInput[]): Promise<TicketSyncOutcome> {
     const { pair } = this;
     const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
-    const mirrored = await mirrorTicket(this.dataSource, pair.ctpSource.entity.id, ticketFromCtp(wire));
+    const mirrored = await mirrorTicket(this.sql, pair.ctpSource.entity.id, ticketFromCtp(wire), pair.resilientSource.entity.id);
     const ticketGid = toGlobalId('Ticket', mirrored.ticketId);
     if (mirrored.changed) {
       events.push({
@@ -64,7 +68,7 @@ export class CtpTicketSync {
     }
     const closedInCtp = isClosedCtpStatus(wire.status);
 
-    let incident = await linkedIncident(this.dataSource, mirrored.ticketId, pair.resilientSource.entity.id);
+    let incident = mirrored.linkedIncident;
     let remote: ResilientIncident | undefined;
     if (!incident) {
       // Any status: a closed incident is still this ticket's incident (the seed app opened a second one).
@@ -85,10 +89,7 @@ export class CtpTicketSync {
       }
     }
     const incidentId = Number(incident.externalId);
-    const writes = new IncidentWrites(this.dataSource, incident.id);
-
-    outcome.notesAdded = await this.syncWorklogs(wire, incident, writes, events);
-    outcome.attachmentsAdded = await this.syncAttachments(wire, incident, writes, events);
+    Object.assign(outcome, await this.syncWrites(wire, incident, events));
 
     if (!outcome.incidentCreated) {
       const updated = await patchIncident(pair.resilient, incidentId, changesFrom(pair.templates.render('update', wire)), remote);
@@ -126,48 +127,79 @@ export class CtpTicketSync {
   }
 
   private recordIncident(ticketId: string, remote: ResilientIncident): Promise<StoredIncident> {
-    return mirrorIncident(this.dataSource, this.pair.resilientSource.entity.id, incidentFromResilient(remote, this.pair.resilientSource.config.baseUrl), ticketId);
+    return mirrorIncident(this.sql, this.pair.resilientSource.entity.id, incidentFromResilient(remote, this.pair.resilientSource.config.baseUrl), ticketId);
   }
 
   /**
-   * Worklogs → notes, oldest first, each once. What was posted is known from our own store; a note whose post
-   * may have happened before a crash (recorded as pending) is checked against the incident's notes, read once.
+   * Worklogs → notes (oldest first) and attachments → incident attachments named like the seed app's, each
+   * exactly once. What was written is known from our own store; a write that may have happened before a crash
+   * (recorded as pending) is checked against the incident, read once, instead of re-reading it every time.
    */
-  private async syncWorklogs(wire: CtpTicket, incident: StoredIncident, writes: IncidentWrites, events: SyncEventInput[]): Promise<number> {
-    if (wire.worklogs.length === 0) return 0;
-    const worklogs = [...wire.worklogs].sort((a, b) => a.dateCreated - b.dateCreated);
-    const items = worklogs.map((worklog) => ({ worklog, originKey: `ctp-worklog:${worklogKey(worklog)}` }));
-    const known = await writes.knownNotes(items.map((i) => i.originKey));
-    let remoteKeys: Promise<Map<string, number>> | null = null;
-    const done: Array<{ originKey: string; externalId: string; body: string }> = [];
-    let added = 0;
-    await writes.notePending(items.filter((i) => !known.has(i.originKey)).map((i) => ({ originKey: i.originKey, createdAt: new Date(i.worklog.dateCreated) })));
+  private async syncWrites(wire: CtpTicket, incident: StoredIncident, events: SyncEventInput[]): Promise<{ notesAdded: number; attachmentsAdded: number }> {
+    if (wire.worklogs.length === 0 && wire.attachmentInfo.length === 0) return { notesAdded: 0, attachmentsAdded: 0 };
+    const incidentId = Number(incident.externalId);
+    const writes = new IncidentWrites(this.sql, incident.id);
+    const notes = [...wire.worklogs].sort((a, b) => a.dateCreated - b.dateCreated)
+      .map((worklog) => ({ worklog, originKey: `ctp-worklog:${worklogKey(worklog)}` }));
+    const files = wire.attachmentInfo.map((info) => ({ info, originKey: `ctp-attachment:${info.id}`, name: incidentAttachmentName(info) }));
+    const known = await writes.known([...notes.map((n) => n.originKey), ...files.map((f) => f.originKey)]);
+    await writes.pending(
+      notes.filter((n) => !known.has(n.originKey)).map((n) => ({ originKey: n.originKey, createdAt: new Date(n.worklog.dateCreated) })),
+      files.filter((f) => !known.has(f.originKey)).map((f) => ({ originKey: f.originKey, name: f.name })));
+    let remoteNotes: Promise<Map<string, number>> | null = null;
+    let remoteFiles: Promise<Map<string, { id: number; size: number | null }>> | null = null;
+    const notesDone: WrittenNote[] = [];
+    const filesDone: WrittenAttachment[] = [];
+    let notesAdded = 0;
+    let attachmentsAdded = 0;
+    const gid = toGlobalId('Incident', incident.id);
     try {
-      for (const { worklog, originKey } of items) {
+      for (const { worklog, originKey } of notes) {
         const state = known.get(originKey);
         if (state === 'done') continue;
         if (state === 'pending') {
-          remoteKeys ??= this.remoteNoteKeys(Number(incident.externalId));
-          const existing = (await remoteKeys).get(worklogKey(worklog));
+          remoteNotes ??= this.remoteNoteKeys(incidentId);
+          const existing = (await remoteNotes).get(worklogKey(worklog));
           if (existing !== undefined) {
-            done.push({ originKey, externalId: String(existing), body: '' });
+            notesDone.push({ originKey, externalId: String(existing), body: '' });
             continue;
           }
         }
         const body = worklogNoteHtml(worklog, this.pair.templates.readableDate);
-        const comment = await this.pair.resilient.addComment(Number(incident.externalId), body);
-        done.push({ originKey, externalId: String(comment.id), body });
-        added += 1;
+        const comment = await this.pair.resilient.addComment(incidentId, body);
+        notesDone.push({ originKey, externalId: String(comment.id), body });
+        notesAdded += 1;
         events.push({
-          kind: SyncEventKind.NOTE_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+          kind: SyncEventKind.NOTE_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: gid,
           message: `added note for CTP worklog ${worklogKey(worklog)} of ${wire.ticketId}`,
-          details: { incidentId: incident.externalId, noteId: comment.id, worklog: worklogKey(worklog) },
+          details: { incidentId, noteId: comment.id, worklog: worklogKey(worklog) },
+        });
+      }
+      for (const { info, originKey, name } of files) {
+        const state = known.get(originKey);
+        if (state === 'done') continue;
+        if (state === 'pending') {
+          remoteFiles ??= this.pair.resilient.listAttachments(incidentId)
+            .then((list) => new Map(list.map((a) => [a.name, { id: a.id, size: a.size ?? null }])));
+          const existing = (await remoteFiles).get(name);
+          if (existing) {
+            filesDone.push({ originKey, externalId: String(existing.id), size: existing.size, contentType: null });
+            continue;
+          }
+        }
+        const file = await this.pair.ctp.downloadAttachment(wire.ticketId, info.id);
+        const uploaded = await this.pair.resilient.uploadAttachment(incidentId, { name, content: file.content });
+        filesDone.push({ originKey, externalId: String(uploaded.id), size: uploaded.size ?? file.content.length, contentType: uploaded.content_type ?? null });
+        attachmentsAdded += 1;
+        events.push({
+          kind: SyncEventKind.ATTACHMENT_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: gid,
+          message: `copied attachment ${name} of CTP ticket ${wire.ticketId}`, details: { incidentId, attachmentId: uploaded.id, name },
         });
       }
     } finally {
-      await writes.notesDone(done);
+      await writes.done(notesDone, filesDone);
     }
-    return added;
+    return { notesAdded, attachmentsAdded };
   }
 
   private async remoteNoteKeys(incidentId: number): Promise<Map<string, number>> {
@@ -182,43 +214,6 @@ export class CtpTicketSync {
     };
     walk(await this.pair.resilient.listComments(incidentId));
     return keys;
-  }
-
-  /** Attachments → incident attachments named like the seed app's, each downloaded and uploaded once. */
-  private async syncAttachments(wire: CtpTicket, incident: StoredIncident, writes: IncidentWrites, events: SyncEventInput[]): Promise<number> {
-    if (wire.attachmentInfo.length === 0) return 0;
-    const items = wire.attachmentInfo.map((info) => ({ info, originKey: `ctp-attachment:${info.id}`, name: incidentAttachmentName(info) }));
-    const known = await writes.knownAttachments(items.map((i) => i.originKey));
-    await writes.attachmentPending(items.filter((i) => !known.has(i.originKey)).map((i) => ({ originKey: i.originKey, name: i.name })));
-    let remoteNames: Promise<Map<string, { id: number; size: number | null }>> | null = null;
-    const done: Array<{ originKey: string; externalId: string; size: number | null; contentType: string | null }> = [];
-    let added = 0;
-    try {
-      for (const { info, originKey, name } of items) {
-        const state = known.get(originKey);
-        if (state === 'done') continue;
-        if (state === 'pending') {
-          remoteNames ??= this.pair.resilient.listAttachments(Number(incident.externalId))
-            .then((list) => new Map(list.map((a) => [a.name, { id: a.id, size: a.size ?? null }])));
-          const existing = (await remoteNames).get(name);
-          if (existing) {
-            done.push({ originKey, externalId: String(existing.id), size: existing.size, contentType: null });
-            continue;
-          }
-        }
-        const file = await this.pair.ctp.downloadAttachment(wire.ticketId, info.id);
-        const uploaded = await this.pair.resilient.uploadAttachment(Number(incident.externalId), { name, content: file.content });
-        done.push({ originKey, externalId: String(uploaded.id), size: uploaded.size ?? file.content.length, contentType: uploaded.content_type ?? null });
-        added += 1;
-        events.push({
-          kind: SyncEventKind.ATTACHMENT_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
-          message: `copied attachment ${name} of CTP ticket ${wire.ticketId}`, details: { incidentId: incident.externalId, attachmentId: uploaded.id, name },
-        });
-      }
-    } finally {
-      await writes.attachmentsDone(done);
-    }
-    return added;
   }
 
   /**
