@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { Vendor } from '../../domain/vendor.js';
+import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import type { HubServices } from '../../services/hub-services.js';
 import { toGlobalId } from '../../schema/global-id.js';
@@ -71,7 +72,7 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
 }
 
 async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
-  const sync = new CtpTicketSync(pair, hub.dataSource, hub.events);
+  const sync = new CtpTicketSync(pair, hub.dataSource);
   const limit = pLimit(pair.settings.concurrency);
   for (const query of pair.settings.ticketQueries) {
     const failedThisRun = new Set<string>();
@@ -83,10 +84,11 @@ async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>,
       const fresh = page.filter((t) => !failedThisRun.has(`${t.ticketId}@${t.version}`));
       if (fresh.length === 0) break;
       const done: CtpTicket[] = [];
+      const events: SyncEventInput[] = [];
       await Promise.all(fresh.map((ticket) => limit(async () => {
         totals.tickets += 1;
         try {
-          const outcome = await sync.sync(ticket);
+          const outcome = await sync.sync(ticket, events);
           totals.incidentsCreated += Number(outcome.incidentCreated);
           totals.incidentsClosed += Number(outcome.incidentClosed);
           totals.notesAdded += outcome.notesAdded;
@@ -96,9 +98,13 @@ async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>,
         } catch (error) {
           totals.failed += 1;
           failedThisRun.add(`${ticket.ticketId}@${ticket.version}`);
-          await reportFailure(hub, pair, ticket, error, log);
+          events.push(await failureEvent(hub, pair, ticket, error, log));
         }
       })));
+      // One write for the page's events, then the acknowledgement: a crash in between re-delivers the tickets,
+      // and re-syncing them finds everything done (no effect and no event is repeated). A crash before this
+      // write loses the events of the page's work (not the work): the event log is not transactional with vendors.
+      await hub.events.publish(events);
       if (done.length > 0) {
         // Only now: everything about these versions is durably recorded, so the feed may forget them.
         await pair.ctp.acknowledge(done.map((t) => ({ ticketId: t.ticketId, version: t.version })));
@@ -109,13 +115,13 @@ async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>,
   }
 }
 
-async function reportFailure(hub: Omit<HubServices, 'jobs'>, pair: CtpResilientPair, ticket: CtpTicket, error: unknown, log: Logger): Promise<void> {
+async function failureEvent(hub: Omit<HubServices, 'jobs'>, pair: CtpResilientPair, ticket: CtpTicket, error: unknown, log: Logger): Promise<SyncEventInput> {
   const message = error instanceof Error ? error.message : String(error);
   log.warn({ ticketId: ticket.ticketId, err: message }, 'CTP ticket sync failed; it stays unacknowledged and is retried next run');
   const row = await hub.dataSource.getRepository(TicketEntity).findOne({ where: { sourceId: pair.ctpSource.entity.id, externalId: ticket.ticketId } });
-  await hub.events.publish({
+  return {
     kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.SECUREWORKS_CTP, subjectId: row ? toGlobalId('Ticket', row.id) : null,
     message: `CTP ticket ${ticket.ticketId} not synced: ${message}`.slice(0, 1000),
     details: { ticketId: ticket.ticketId, version: ticket.version, error: message.slice(0, 2000) },
-  });
+  };
 }

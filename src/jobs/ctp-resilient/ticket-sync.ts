@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Vendor } from '../../domain/vendor.js';
-import type { EventLog, SyncEventInput } from '../../events/event-log.js';
+import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { toGlobalId } from '../../schema/global-id.js';
 import { incidentFromResilient } from '../../sources/ibm-resilient/map.js';
@@ -9,7 +9,7 @@ import type { NewIncident, ResilientIncident } from '../../sources/ibm-resilient
 import { isClosedCtpStatus, ticketFromCtp, worklogKey } from '../../sources/secureworks-ctp/map.js';
 import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
 import { mirrorIncident, type StoredIncident } from '../../store/incident-mirror.js';
-import { IncidentWrites, type WrittenAttachment, type WrittenNote } from '../../store/incident-writes.js';
+import { IncidentWrites, type WriteState, type WrittenAttachment, type WrittenNote } from '../../store/incident-writes.js';
 import { directSql, type Queryable } from '../../store/queryable.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
@@ -28,7 +28,7 @@ export interface TicketSyncOutcome {
 /**
  * One CTP ticket into the graph and into Resilient (vendor notes B4, without the seed app's bugs). Every step
  * is idempotent, so a ticket that fails or a hub that crashes midway is simply synced again on the next
- * delivery: the ticket is only acknowledged (by the caller) after this returns.
+ * delivery: the ticket is only acknowledged (by the caller) after this returns and its events are stored.
  */
 export class CtpTicketSync {
   /** Labels of Resilient's close-code select, read once per run. */
@@ -38,22 +38,15 @@ export class CtpTicketSync {
   constructor(
     private readonly pair: CtpResilientPair,
     dataSource: DataSource,
-    private readonly events: EventLog,
   ) {
     this.sql = directSql(dataSource);
   }
 
-  /** Syncs one ticket; the events of what it did are published together at the end (also when it fails midway). */
-  async sync(wire: CtpTicket): Promise<TicketSyncOutcome> {
-    const events: SyncEventInput[] = [];
-    try {
-      return await this.syncTicket(wire, events);
-    } finally {
-      await this.events.publish(events);
-    }
-  }
-
-  private async syncTicket(wire: CtpTicket, events: SyncEventInput[]): Promise<TicketSyncOutcome> {
+  /**
+   * Syncs one ticket. What it did is appended to `events` as it happens (also when it fails midway); the
+   * caller publishes them, a page of tickets at a time.
+   */
+  async sync(wire: CtpTicket, events: SyncEventInput[]): Promise<TicketSyncOutcome> {
     const { pair } = this;
     const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
     const mirrored = await mirrorTicket(this.sql, pair.ctpSource.entity.id, ticketFromCtp(wire), pair.resilientSource.entity.id);
@@ -89,7 +82,7 @@ export class CtpTicketSync {
       }
     }
     const incidentId = Number(incident.externalId);
-    Object.assign(outcome, await this.syncWrites(wire, incident, events));
+    Object.assign(outcome, await this.syncWrites(wire, incident, outcome.incidentCreated, events));
 
     if (!outcome.incidentCreated) {
       const updated = await patchIncident(pair.resilient, incidentId, changesFrom(pair.templates.render('update', wire)), remote);
@@ -135,14 +128,15 @@ export class CtpTicketSync {
    * exactly once. What was written is known from our own store; a write that may have happened before a crash
    * (recorded as pending) is checked against the incident, read once, instead of re-reading it every time.
    */
-  private async syncWrites(wire: CtpTicket, incident: StoredIncident, events: SyncEventInput[]): Promise<{ notesAdded: number; attachmentsAdded: number }> {
+  private async syncWrites(wire: CtpTicket, incident: StoredIncident, newIncident: boolean, events: SyncEventInput[]): Promise<{ notesAdded: number; attachmentsAdded: number }> {
     if (wire.worklogs.length === 0 && wire.attachmentInfo.length === 0) return { notesAdded: 0, attachmentsAdded: 0 };
     const incidentId = Number(incident.externalId);
     const writes = new IncidentWrites(this.sql, incident.id);
     const notes = [...wire.worklogs].sort((a, b) => a.dateCreated - b.dateCreated)
       .map((worklog) => ({ worklog, originKey: `ctp-worklog:${worklogKey(worklog)}` }));
     const files = wire.attachmentInfo.map((info) => ({ info, originKey: `ctp-attachment:${info.id}`, name: incidentAttachmentName(info) }));
-    const known = await writes.known([...notes.map((n) => n.originKey), ...files.map((f) => f.originKey)]);
+    // Nothing can have been written to an incident created just now.
+    const known = newIncident ? new Map<string, WriteState>() : await writes.known([...notes.map((n) => n.originKey), ...files.map((f) => f.originKey)]);
     await writes.pending(
       notes.filter((n) => !known.has(n.originKey)).map((n) => ({ originKey: n.originKey, createdAt: new Date(n.worklog.dateCreated) })),
       files.filter((f) => !known.has(f.originKey)).map((f) => ({ originKey: f.originKey, name: f.name })));
