@@ -1,11 +1,16 @@
+import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
+import { poolOf } from '../db/data-source.js';
 import { EventLog } from '../events/event-log.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
 import { childLogger } from '../observability/logger.js';
 import { jobRuns } from '../observability/metrics.js';
 import { JobRunEntity, JobStateEntity } from '../store/entities/index.js';
 import type { JobContext, JobDefinition } from './job-definition.js';
+
+/** Advisory lock namespace of job runs (the second key is the job name's hash). */
+const RUN_LOCK = 727274003;
 
 interface JobData {
   trigger: 'SCHEDULE' | 'MANUAL';
@@ -17,10 +22,12 @@ export interface JobStatus {
 }
 
 /**
- * Runs the hub's jobs on pg-boss. Every job has a `stately` queue (at most one queued and one active
- * job, across all replicas). Each replica ticks every job's interval and sends with `singletonSeconds`,
- * so pg-boss keeps one job per interval slot however many replicas tick: a scheduled job runs once per
- * tick. Runs are recorded in `job_run`; a job's cursor lives in `job_state`.
+ * Runs the hub's jobs on pg-boss. Each replica ticks every job's interval and sends with
+ * `singletonSeconds`, so pg-boss keeps one job per interval slot however many replicas tick: a scheduled job
+ * runs once per tick. One run of a job at a time across replicas is a Postgres advisory lock held by the
+ * running replica's connection, so a replica that crashes (SIGKILL, lost host) frees it at once; pg-boss's
+ * own single-active policies would keep a crashed run "active" until it expires and block the job till then.
+ * Runs are recorded in `job_run`; a job's cursor lives in `job_state`.
  */
 export class JobRunner {
   private readonly boss: PgBoss;
@@ -62,11 +69,11 @@ export class JobRunner {
     for (const { definition, intervalSeconds } of this.jobs.values()) {
       await this.boss.createQueue(definition.name, {
         name: definition.name,
-        policy: 'stately',
+        policy: 'standard',
         retryLimit: definition.retryLimit ?? 3,
         retryDelay: 5,
         retryBackoff: true,
-        expireInSeconds: 60 * 30,
+        expireInSeconds: 60 * 60, // a run silent for an hour is dead; the advisory lock already let others run
       }).catch((error: Error) => {
         if (!/already exists/.test(error.message)) throw error;
       });
@@ -96,8 +103,8 @@ export class JobRunner {
   }
 
   /**
-   * Queues a run now and waits up to `waitMs` for it to finish. If a run is already queued, that one is
-   * returned (the queue holds one at a time): asking twice does not run twice.
+   * Queues a run now and waits up to `waitMs` for it to finish (after the run in progress, if any). Returns the
+   * run as it stands then: finished, or still queued/running.
    */
   async runNow(name: string, waitMs = 30_000): Promise<JobRunEntity> {
     if (!this.jobs.has(name)) throw new Error(`unknown job ${name}`);
@@ -152,6 +159,48 @@ export class JobRunner {
 
   private async execute(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
     const runs = this.dataSource.getRepository(JobRunEntity);
+    const lock = await this.acquireRunLock(definition.name, trigger);
+    if (!lock) {
+      // A scheduled tick while the job runs elsewhere: that run covers it; leave no trace of this one.
+      await runs.delete({ queueJobId, state: 'QUEUED' });
+      return { skipped: 'a run of this job is in progress' };
+    }
+    try {
+      return await this.executeLocked(definition, queueJobId, trigger, retryCount);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1, hashtext($2))', [RUN_LOCK, definition.name]).catch(() => undefined);
+      lock.release();
+    }
+  }
+
+  /**
+   * The job's run lock on a dedicated connection, or null when another replica holds it and this is a
+   * scheduled tick. A manual run waits for the running one to finish.
+   */
+  private async acquireRunLock(name: string, trigger: JobData['trigger']): Promise<pg.PoolClient | null> {
+    const client = await poolOf(this.dataSource).connect();
+    try {
+      for (;;) {
+        const [row] = (await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [RUN_LOCK, name])).rows;
+        if (row.locked) return client;
+        if (trigger === 'SCHEDULE' || this.shutdown.signal.aborted) {
+          client.release();
+          return null;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+  }
+
+  private async executeLocked(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
+    const runs = this.dataSource.getRepository(JobRunEntity);
+    // Holding the lock, any other RUNNING run of this job belonged to a hub that stopped or crashed mid-run.
+    await runs.createQueryBuilder().update().set({ state: 'FAILED', finishedAt: () => 'now()', error: 'interrupted: the hub running it stopped or crashed' })
+      .where('job_name = :name AND state = :state AND queue_job_id <> :queueJobId', { name: definition.name, state: 'RUNNING', queueJobId })
+      .execute();
     const run = await this.recordRun(definition.name, trigger, queueJobId);
     Object.assign(run, { state: 'RUNNING', attempt: retryCount + 1, startedAt: new Date(), finishedAt: null, error: null });
     await runs.save(run);
