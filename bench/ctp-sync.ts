@@ -49,8 +49,8 @@ export async function run(): Promise<void> {
       ['peak RSS (MB)', hub.peakRssMb === null ? 'n/a' : hub.peakRssMb.toFixed(0), '-'],
     ];
     process.stdout.write(`\nctp-sync: ${TICKETS} tickets × 3 worklogs × 1 attachment (4 KB), concurrency ${CONCURRENCY}, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}\n\n`);
-    process.stdout.write(`${'figure'.padEnd(34)}${'hub'.padStart(20)}${'floor'.padStart(20)}\n`);
-    for (const [label, a, b] of rows) process.stdout.write(`${label.padEnd(34)}${a.padStart(20)}${b.padStart(20)}\n`);
+    process.stdout.write(`${'figure'.padEnd(34)}${'hub'.padStart(24)}${'floor'.padStart(24)}\n`);
+    for (const [label, a, b] of rows) process.stdout.write(`${label.padEnd(34)}${a.padStart(24)}${b.padStart(24)}\n`);
     process.stdout.write(`\nhub throughput = ${ratio.toFixed(2)} × floor (target ≥ 0.70); peak RSS target ≤ 256 MB\n`);
     process.stdout.write(`${JSON.stringify({ bench: 'ctp-sync', tickets: TICKETS, concurrency: CONCURRENCY, hub, floor, throughputRatio: Number(ratio.toFixed(3)) })}\n`);
   } finally {

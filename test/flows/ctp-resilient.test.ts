@@ -89,6 +89,28 @@ describe('Secureworks CTP → IBM Resilient', () => {
     expect(after.customFields.scwx_ctp_priority).toBe('CRITICAL');
   });
 
+  it('re-reads and re-sends an update PATCH answered with field_failures or 409, never losing the change', async () => {
+    const ticketId = await newTicket({ priority: 'LOW' });
+    await runSync();
+    const incident = (await graphTicket(ticketId)).incidents[0];
+    const patches = () => soar.calls.list({ method: 'PATCH', path: `/incidents/${incident.externalId}$` }).length;
+
+    await control(soar, 'POST', `/incidents/${incident.externalId}/field-failures`, { fields: ['scwx_ctp_priority'] });
+    await control(ctp, 'PATCH', `/tickets/${ticketId}`, { priority: 'HIGH' });
+    let before = patches();
+    expect(await runSync()).toMatchObject({ failed: 0 });
+    expect(patches() - before).toBe(2);
+    expect((await graphTicket(ticketId)).incidents[0].customFields.scwx_ctp_priority).toBe('HIGH');
+
+    await control(soar, 'PUT', '/faults', { method: 'PATCH', pathPattern: `/incidents/${incident.externalId}$`, next: [{ status: 409 }] });
+    await control(ctp, 'PATCH', `/tickets/${ticketId}`, { priority: 'CRITICAL' });
+    before = patches();
+    expect(await runSync()).toMatchObject({ failed: 0 });
+    expect(patches() - before).toBe(2);
+    expect((await graphTicket(ticketId)).incidents[0].customFields.scwx_ctp_priority).toBe('CRITICAL');
+    await control(soar, 'DELETE', '/faults');
+  });
+
   it('mirrors a ticket that is already closed when first seen, without escalating it', async () => {
     const ticketId = await newTicket();
     await control(ctp, 'POST', `/tickets/${ticketId}/close`, { closeCode: 'Work Completed' });
