@@ -12,7 +12,8 @@ import { createSecureworksCtpSandbox } from '../src/sandbox/secureworks-ctp/inde
 /**
  * ctp-sync: N CTP tickets × 3 worklogs × 1 attachment (4 KB) through both sandboxes, by the hub (a child
  * process: `node dist/src/main.js`, as deployed) and by a bare script making the same vendor calls with the
- * same concurrency and no hub (the floor). BENCH_TICKETS (default 10000), BENCH_CONCURRENCY (default 8).
+ * same concurrency and no hub (the floor). BENCH_TICKETS (default 10000), BENCH_CONCURRENCY (default 8),
+ * BENCH_HUB_NODE_OPTIONS (e.g. `--max-old-space-size=192`: V8 otherwise grows the heap lazily, and RSS with it).
  */
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -114,7 +115,7 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
   const profile = process.env.BENCH_HUB_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     env: {
-      ...process.env, HUB_CONFIG: config, LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...process.env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_OPTIONS ?? '', HUB_CONFIG: config, LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       BENCH_CTP_USER: ctp.credentials.username, BENCH_CTP_PASSWORD: ctp.credentials.password,
       BENCH_SOAR_ID: soar.credentials.apiKeyId, BENCH_SOAR_SECRET: soar.credentials.apiKeySecret,
     },
