@@ -79,7 +79,14 @@ describe('jobs', () => {
     const ran = countingRuns.length - before;
     expect(ran).toBeGreaterThanOrEqual(3);
     expect(ran).toBeLessThanOrEqual(6);
-    const runs = await hub.services.dataSource.getRepository(JobRunEntity).count({ where: { jobName: 'test-ticking', trigger: 'SCHEDULE' } });
-    expect(runs).toBe(countingRuns.length);
+    // A tick may be between its run record and its handler (or between the handler and its completion):
+    // finished runs <= handler calls <= recorded runs, with at most one run in flight.
+    const repo = hub.services.dataSource.getRepository(JobRunEntity);
+    const finished = await repo.count({ where: { jobName: 'test-ticking', trigger: 'SCHEDULE', state: 'COMPLETED' } });
+    const handled = countingRuns.length;
+    const recorded = await repo.count({ where: { jobName: 'test-ticking', trigger: 'SCHEDULE' } });
+    expect(finished).toBeLessThanOrEqual(handled);
+    expect(handled).toBeLessThanOrEqual(recorded);
+    expect(recorded - finished).toBeLessThanOrEqual(1);
   });
 });
