@@ -16,6 +16,7 @@ import { buildGraphSchema } from './server/graph-schema.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
 import type { HubServices } from './services/hub-services.js';
 import { SourceRegistry } from './services/source-registry.js';
+import { sourceHealthChanged } from './services/source-health-event.js';
 import { manifestFor } from './sources/index.js';
 import type { SourceConfig } from './sources/source-config.js';
 
@@ -87,11 +88,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       });
     }
 
-    const sources = new SourceRegistry(dataSource);
-    await sources.register([...configured, ...sandboxSources]);
-
     const embeddedDb = embedded !== null;
     const events = new EventLog(dataSource, !embeddedDb);
+    const sources = new SourceRegistry(dataSource, (source, state, previous) => {
+      void events.publish(sourceHealthChanged(source, state, previous))
+        .catch((error) => logger.warn({ err: error, source: source.config.name }, 'could not publish a health change'));
+    });
+    await sources.register([...configured, ...sandboxSources]);
+
     const tailer = new EventTailer(events, embeddedDb ? null : databaseUrl);
     await tailer.start();
     onStop('event tailer', () => tailer.stop());
@@ -99,7 +103,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const tokens = new ApiTokens(dataSource);
     const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources };
     const definitions = [...hubJobs(partial), ...(options.extraJobs?.(partial) ?? [])];
-    const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs);
+    const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs, sources);
     const services: HubServices = { ...partial, jobs };
     await jobs.start();
     onStop('jobs', () => jobs.stop());

@@ -1,3 +1,4 @@
+import type { Vendor } from '../domain/vendor.js';
 import type { Logger } from 'pino';
 
 /** What a job run gets: its identity, its durable cursor, a shutdown signal and a logger. */
@@ -19,6 +20,11 @@ export interface JobDefinition {
   description: string;
   /** Default seconds between scheduled runs; `0` = only on demand. Config `jobs.<name>.intervalSeconds` overrides. */
   intervalSeconds: number;
+  /**
+   * The vendors whose sources this job polls: the job runs at the shortest poll interval of their enabled
+   * sources (ADMIN changes through `updateSource` apply live), unless config `jobs.<name>.intervalSeconds` pins it.
+   */
+  pollsVendors?: Vendor[];
   /** Attempts after a failed run before giving up until the next tick. */
   retryLimit?: number;
   run(context: JobContext): Promise<Record<string, unknown> | void>;

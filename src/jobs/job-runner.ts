@@ -6,6 +6,7 @@ import { EventLog } from '../events/event-log.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
 import { childLogger } from '../observability/logger.js';
 import { jobRuns } from '../observability/metrics.js';
+import type { SourceRegistry } from '../services/source-registry.js';
 import { JobRunEntity, JobStateEntity } from '../store/entities/index.js';
 import type { JobContext, JobDefinition } from './job-definition.js';
 
@@ -37,6 +38,8 @@ export class JobRunner {
   private readonly shutdown = new AbortController();
   private readonly log = childLogger({ component: 'jobs' });
   private started = false;
+  /** Jobs whose interval the config sets (`jobs.<name>.intervalSeconds`): sources do not change it. */
+  private readonly pinned: Set<string>;
 
   constructor(
     connectionString: string,
@@ -44,7 +47,10 @@ export class JobRunner {
     private readonly events: EventLog,
     definitions: JobDefinition[],
     intervals: Record<string, { intervalSeconds: number }> = {},
+    /** The hub's sources: a job that polls them follows their poll interval and enabled flag. */
+    private readonly sources?: SourceRegistry,
   ) {
+    this.pinned = new Set(Object.keys(intervals));
     this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, supervise: true, schedule: false, migrate: true });
     this.boss.on('error', (error: Error) => this.log.warn({ err: error }, 'pg-boss error'));
     for (const definition of definitions) {
@@ -66,6 +72,7 @@ export class JobRunner {
 
   async start(): Promise<void> {
     await this.boss.start();
+    this.followSources();
     for (const { definition, intervalSeconds } of this.jobs.values()) {
       await this.boss.createQueue(definition.name, {
         name: definition.name,
@@ -92,6 +99,26 @@ export class JobRunner {
     this.shutdown.abort();
     this.started = false;
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+
+  /**
+   * Re-derives the interval of each job that polls sources (`pollsVendors`) from the enabled sources of those
+   * vendors — the shortest poll interval; 0 when none polls — unless the config pins it. Called after an ADMIN
+   * changes a source here, and before every run (so other replicas follow within one tick).
+   */
+  followSources(): void {
+    if (!this.sources) return;
+    for (const [name, status] of this.jobs) {
+      const vendors = status.definition.pollsVendors;
+      if (!vendors || this.pinned.has(name)) continue;
+      const intervals = this.sources.list()
+        .filter((s) => vendors.includes(s.config.vendor) && s.config.enabled)
+        .map((s) => s.config.pollIntervalSeconds)
+        .filter((n) => n > 0);
+      const next = intervals.length ? Math.min(...intervals) : 0;
+      if (next !== status.intervalSeconds && this.started) this.reschedule(name, next);
+      else status.intervalSeconds = next;
+    }
   }
 
   /** Changes a job's interval on this replica (0 = off). */
@@ -197,6 +224,11 @@ export class JobRunner {
 
   private async executeLocked(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
     const runs = this.dataSource.getRepository(JobRunEntity);
+    if (definition.pollsVendors && this.sources) {
+      // An ADMIN may have turned a source off or changed its interval on another replica.
+      await this.sources.reload();
+      this.followSources();
+    }
     // Holding the lock, any other RUNNING run of this job belonged to a hub that stopped or crashed mid-run.
     await runs.createQueryBuilder().update().set({ state: 'FAILED', finishedAt: () => 'now()', error: 'interrupted: the hub running it stopped or crashed' })
       .where('job_name = :name AND state = :state AND queue_job_id <> :queueJobId', { name: definition.name, state: 'RUNNING', queueJobId })

@@ -31,6 +31,7 @@ export class SourceResolver {
     if (input.enabled !== undefined && input.enabled !== null) change.enabled = input.enabled;
     if (input.pollIntervalSeconds !== undefined && input.pollIntervalSeconds !== null) change.pollIntervalSeconds = input.pollIntervalSeconds;
     const updated = await ctx.hub.sources.update(source.entity.name, change);
+    ctx.hub.jobs.followSources();
     return presentSource(updated.entity, ctx.hub.sources.healthOf(updated.entity.name));
   }
 }

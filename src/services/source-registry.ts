@@ -22,8 +22,16 @@ export class SourceRegistry {
   private readonly clients = new Map<string, unknown>();
   private readonly log = childLogger({ component: 'sources' });
 
-  constructor(private readonly dataSource: DataSource) {
-    this.health = new SourceHealthTracker((name, state) => void this.persistHealth(name, state));
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Told when a source's health status changes (HEALTHY -> DEGRADED -> DOWN and back). */
+    private readonly onStatusChange?: (source: RegisteredSource, state: SourceHealthState, previous: SourceHealthState) => void,
+  ) {
+    this.health = new SourceHealthTracker((name, state, previous) => {
+      void this.persistHealth(name, state);
+      const source = this.byName.get(name);
+      if (source && state.status !== previous.status) this.onStatusChange?.(source, state, previous);
+    });
   }
 
   /** Upserts every configured source by name and loads its stored health. */
@@ -43,6 +51,17 @@ export class SourceRegistry {
         lastError: saved.lastError, consecutiveFailures: saved.consecutiveFailures,
       });
       this.byName.set(config.name, { config: { ...config, enabled: saved.enabled, pollIntervalSeconds: saved.pollIntervalSeconds }, entity: saved });
+    }
+  }
+
+  /** Reads back what an ADMIN may have changed on another replica (`enabled`, the poll interval). */
+  async reload(): Promise<void> {
+    const rows = await this.dataSource.getRepository(SourceEntity).find();
+    for (const row of rows) {
+      const source = this.byName.get(row.name);
+      if (!source) continue;
+      source.entity = Object.assign(source.entity, { enabled: row.enabled, pollIntervalSeconds: row.pollIntervalSeconds });
+      source.config = { ...source.config, enabled: row.enabled, pollIntervalSeconds: row.pollIntervalSeconds };
     }
   }
 

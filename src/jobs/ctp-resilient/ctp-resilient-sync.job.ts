@@ -48,6 +48,7 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
     name: CTP_RESILIENT_SYNC,
     description: 'Secureworks CTP tickets into IBM Resilient incidents (notes, attachments, updates, closes) and Resilient closes back to CTP',
     intervalSeconds: intervals.length ? Math.min(...intervals) : 0,
+    pollsVendors: [Vendor.SECUREWORKS_CTP],
     async run(ctx) {
       const totals: RunTotals = { tickets: 0, acknowledged: 0, failed: 0, mirroredOnly: 0, incidentsCreated: 0, incidentsClosed: 0, notesAdded: 0, attachmentsAdded: 0, ticketsClosed: 0, pages: 0 };
       const cursors = (await ctx.getCursor<Record<string, SourceCursor>>()) ?? {};

@@ -21,7 +21,7 @@ const DOWN_AFTER = 3;
 export class SourceHealthTracker implements HealthSink {
   private readonly states = new Map<string, SourceHealthState>();
 
-  constructor(private readonly onChange?: (sourceName: string, state: SourceHealthState) => void) {}
+  constructor(private readonly onChange?: (sourceName: string, state: SourceHealthState, previous: SourceHealthState) => void) {}
 
   /** Seeds a state (e.g. read back from the database at start). */
   load(sourceName: string, state: SourceHealthState): void {
@@ -38,7 +38,7 @@ export class SourceHealthTracker implements HealthSink {
     this.states.set(sourceName, next);
     // Persist transitions, and a success at most once a minute otherwise (it is on the hot path).
     const stale = !previous.lastSuccessAt || next.lastSuccessAt!.getTime() - previous.lastSuccessAt.getTime() > 60_000;
-    if (previous.status !== 'HEALTHY' || stale) this.onChange?.(sourceName, next);
+    if (previous.status !== 'HEALTHY' || stale) this.onChange?.(sourceName, next, previous);
   }
 
   recordFailure(sourceName: string, error: VendorError): void {
@@ -52,6 +52,6 @@ export class SourceHealthTracker implements HealthSink {
       consecutiveFailures: failures,
     };
     this.states.set(sourceName, next);
-    this.onChange?.(sourceName, next);
+    this.onChange?.(sourceName, next, previous);
   }
 }
