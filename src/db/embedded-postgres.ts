@@ -1,44 +1,99 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { SessionQueue } from './session-queue.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { logger } from '../observability/logger.js';
+import { servePglite, type ServedPostgres } from './embedded-postgres-server.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `pg` driver (the same code path as a real server). */
   url: string;
   /** Where the data lives, or 'memory'. */
   location: string;
+  /** Whether PGlite runs on its own worker thread (the default) rather than on the hub's event loop. */
+  threaded: boolean;
   close(): Promise<void>;
 }
 
 /**
  * PostgreSQL without a server: PGlite in this process, served on a loopback port by pglite-socket so
- * TypeORM and pg-boss use the ordinary `pg` driver. Connections are multiplexed onto PGlite's single
- * session by SessionQueue; LISTEN/NOTIFY does not cross it, which is why the event bus uses an
- * in-process channel on this database.
+ * TypeORM and pg-boss use the ordinary `pg` driver. PGlite runs on a worker thread, so its WebAssembly
+ * does not share the event loop with GraphQL and the jobs (on 2 cores it roughly doubles what a sync can do).
+ * LISTEN/NOTIFY does not cross pglite-socket's multiplexer, which is why the event bus uses an in-process
+ * channel on this database.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
+/** `thread: false` (or SOCGRAPH_PGLITE_THREAD=off) keeps PGlite on the calling thread. */
+export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; thread?: boolean } = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     claimDataDir(options.dataDir);
   }
-  const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 64 });
-  // Replace the server's queue before any connection exists: handlers take it at connect time.
-  (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);
-  await server.start();
-  const conn = server.getServerConn();
-  return {
-    url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
-    location: options.dataDir ?? 'memory',
-    async close() {
-      await server.stop();
-      await db.close();
-      if (options.dataDir) rmSync(join(options.dataDir, LOCK_FILE), { force: true });
-    },
-  };
+  try {
+    const onThread = options.thread ?? process.env.SOCGRAPH_PGLITE_THREAD !== 'off';
+    const workerFile = onThread ? workerEntry() : null;
+    const served = workerFile ? await serveOnWorker(workerFile, options) : await servePglite(options);
+    return {
+      url: served.url,
+      location: options.dataDir ?? 'memory',
+      threaded: workerFile !== null,
+      async close() {
+        await served.close();
+        if (options.dataDir) releaseDataDir(options.dataDir);
+      },
+    };
+  } catch (error) {
+    if (options.dataDir) releaseDataDir(options.dataDir);
+    throw error;
+  }
+}
+
+/**
+ * The compiled worker entry next to this module. Under ts-jest this module runs from `src/` as TypeScript;
+ * the worker then comes from the build (`npm test` builds first). Without either, PGlite runs in-thread.
+ */
+function workerEntry(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const candidates = here.endsWith('.ts')
+    ? [fileURLToPath(new URL('../../dist/src/db/embedded-postgres-worker.js', import.meta.url))]
+    : [join(here, '..', 'embedded-postgres-worker.js')];
+  const found = candidates.find((file) => existsSync(file)) ?? null;
+  if (!found) logger.warn('embedded database worker not built; PGlite runs on the main thread');
+  return found;
+}
+
+function serveOnWorker(file: string, options: { dataDir?: string; port?: number }): Promise<ServedPostgres> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(file, { workerData: { dataDir: options.dataDir, port: options.port } });
+    let closing: { resolve: () => void; reject: (error: Error) => void } | null = null;
+    worker.on('message', (message: { url?: string; error?: string; closeError?: string } | 'closed') => {
+      if (message === 'closed' || message.closeError !== undefined) {
+        const done = closing;
+        closing = null;
+        void worker.terminate().then(() => (message === 'closed' ? done?.resolve() : done?.reject(new Error(message.closeError))));
+      } else if (message.error !== undefined) {
+        void worker.terminate();
+        reject(new Error(message.error));
+      } else if (message.url) {
+        // The hub's own pool connections keep the process alive while it runs; the worker alone does not.
+        worker.unref();
+        resolve({
+          url: message.url,
+          close: () => new Promise<void>((done, fail) => {
+            closing = { resolve: done, reject: fail };
+            worker.postMessage('close');
+          }),
+        });
+      }
+    });
+    worker.on('error', (error) => {
+      logger.error({ err: error }, 'embedded database worker failed');
+      reject(error);
+      closing?.reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (closing) closing.reject(new Error(`embedded database worker exited (${code}) while closing`));
+    });
+  });
 }
 
 const LOCK_FILE = 'socgraph.pid';
@@ -55,6 +110,10 @@ function claimDataDir(dataDir: string): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   writeFileSync(lock, String(process.pid));
+}
+
+function releaseDataDir(dataDir: string): void {
+  rmSync(join(dataDir, LOCK_FILE), { force: true });
 }
 
 function isAlive(pid: number): boolean {
