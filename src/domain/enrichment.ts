@@ -18,6 +18,11 @@ export interface EnrichmentResult {
   link: string | null;
   /** The provider has no record of the indicator (verdict is then UNKNOWN). */
   notFound: boolean;
+  /**
+   * Vendor calls this look-up actually spent, when fewer than `callCost` reserved (e.g. an md5 Hybrid Analysis does
+   * not know needs no overview call); the quota scheduler gives the difference back to the minute/hour windows.
+   */
+  callsSpent?: number;
 }
 
 export interface IndicatorRef {

@@ -24,6 +24,9 @@ export class Enrichment implements Node {
   @Field(() => Int, { nullable: true }) score: number | null;
   @Field() summary: string;
   @Field(() => JSONScalar) details: Record<string, unknown>;
+  @Field(() => String, { nullable: true, description: "The provider's page for the indicator" }) link: string | null;
+  @Field({ description: 'The provider has no record of the indicator (verdict UNKNOWN; cached for a shorter time)' }) notFound: boolean;
+  @Field(() => String, { nullable: true, description: 'The configured source that answered' }) source: string | null;
   @Field(() => DateTimeScalar) fetchedAt: Date;
   @Field(() => DateTimeScalar) expiresAt: Date;
 }

@@ -70,7 +70,8 @@ export function presentIndicator(e: IndicatorEntity): Indicator {
 export function presentEnrichment(e: EnrichmentEntity): Enrichment {
   return Object.assign(new Enrichment(), {
     id: toGlobalId('Enrichment', e.id), indicatorId: e.indicatorId, provider: e.provider as Vendor, verdict: e.verdict as Verdict,
-    score: e.score, summary: e.summary, details: e.details, fetchedAt: e.fetchedAt, expiresAt: e.expiresAt,
+    score: e.score, summary: e.summary, details: e.details, link: e.link ?? null, notFound: e.notFound ?? false, source: e.source ?? null,
+    fetchedAt: e.fetchedAt, expiresAt: e.expiresAt,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ApiTokens } from '../auth/api-tokens.js';
 import type { HubConfig } from '../config/hub-config.js';
+import type { EnrichmentEngine } from '../enrichment/enrichment-engine.js';
 import type { EventLog } from '../events/event-log.js';
 import type { EventTailer } from '../events/event-tailer.js';
 import type { JobRunner } from '../jobs/job-runner.js';
@@ -15,4 +16,6 @@ export interface HubServices {
   jobs: JobRunner;
   tokens: ApiTokens;
   sources: SourceRegistry;
+  /** The enrichment engine (EnrichmentService): cache, per-provider quota, TLP gate, aggregation. */
+  enrichment: EnrichmentEngine;
 }

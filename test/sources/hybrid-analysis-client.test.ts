@@ -77,7 +77,7 @@ describe('Hybrid Analysis enricher', () => {
     expect((await enricher().enrich({ type: 'SHA1', value: 'b2'.repeat(20) })).verdict).toBe('HARMLESS');
     await control('DELETE', '/calls');
     expect(await enricher().enrich({ type: 'SHA1', value: 'c3'.repeat(20) }))
-      .toEqual({ verdict: 'UNKNOWN', score: null, summary: `Hybrid Analysis: no analysis of ${'c3'.repeat(20)}`, details: {}, link: null, notFound: true });
+      .toEqual({ verdict: 'UNKNOWN', score: null, summary: `Hybrid Analysis: no analysis of ${'c3'.repeat(20)}`, details: {}, link: null, notFound: true, callsSpent: 1 });
     expect(haCalls()).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 import { Vendor } from '../../domain/vendor.js';
 import { mountQuotaControl, QuotaCounter, type FaultResponder, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
 import { mountIndicatorControl } from './control.js';
+import { mountQuotaClockControl, QuotaClock } from './quota-clock.js';
 import { VirusTotalObjects } from './objects.js';
 import { sendError, virusTotalApi } from './routes.js';
 
@@ -27,7 +28,8 @@ const virusTotalFaults: FaultResponder = {
 export function createVirusTotalSandbox(): SandboxDefinition {
   const apiKey = '7c4a8d09ca3762af61e59520943dc26494f8941b7c4a8d09ca3762af61e59520';
   const objects = new VirusTotalObjects();
-  const quota = new QuotaCounter({ ...PUBLIC_KEY_QUOTA });
+  const clock = new QuotaClock();
+  const quota = new QuotaCounter({ ...PUBLIC_KEY_QUOTA }, clock.now);
   return {
     vendor: Vendor.VIRUSTOTAL,
     basePath: '/api/v3',
@@ -35,12 +37,14 @@ export function createVirusTotalSandbox(): SandboxDefinition {
     faultResponder: virusTotalFaults,
     mount(app, ctx) {
       mountQuotaControl(app, quota);
+      mountQuotaClockControl(app, clock);
       mountIndicatorControl(app, objects);
       app.use('/api/v3', virusTotalApi({ apiKey, objects, quota, ctx }));
     },
     reset() {
       objects.clear();
       quota.limits = { ...PUBLIC_KEY_QUOTA };
+      clock.scale = 1;
       quota.reset();
     },
   };

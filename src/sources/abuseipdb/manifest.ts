@@ -13,6 +13,8 @@ export const abuseIpdbSettings = enrichmentSettingsSchema({ perMinute: null, per
   maxAgeInDays: z.number().int().min(1).max(365).default(30),
   suspiciousScore: z.number().int().min(0).max(100).default(20),
   maliciousScore: z.number().int().min(0).max(100).default(80),
+  /** How long a not-found answer stays fresh (default: a quarter of cacheTtlSeconds). */
+  notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
 });
 
 export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {

@@ -22,6 +22,8 @@ export class HybridAnalysisEnricher implements IndicatorEnricher {
     if (!this.indicatorTypes.includes(type)) throw new TypeError(`Hybrid Analysis cannot look up ${type} indicators`);
     const sha256 = type === 'SHA256' ? value : (await this.client.searchHash(value))?.sha256s[0];
     const overview = sha256 === undefined ? null : await this.client.getOverview(sha256);
-    return overview ? enrichmentFromOverview(overview) : enrichmentNotFound(value);
+    const result = overview ? enrichmentFromOverview(overview) : enrichmentNotFound(value);
+    // An unknown md5/sha1 ends at the search: one call of the two reserved.
+    return { ...result, callsSpent: type === 'SHA256' || sha256 === undefined ? 1 : 2 };
   }
 }

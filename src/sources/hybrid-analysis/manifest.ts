@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
 import { createHybridAnalysisSandbox } from '../../sandbox/hybrid-analysis/index.js';
@@ -11,7 +12,10 @@ import { HybridAnalysisEnricher } from './enricher.js';
  * Quotas are per key and unpublished (the `api-limits` header tells); 200 a minute and 2,000 an hour is what the
  * public API was seen to grant. Restricted keys may have less: set the key's own figures here.
  */
-export const hybridAnalysisSettings = enrichmentSettingsSchema({ perMinute: 200, perHour: 2000, perDay: null });
+export const hybridAnalysisSettings = enrichmentSettingsSchema({ perMinute: 200, perHour: 2000, perDay: null }).extend({
+  /** How long a not-found answer stays fresh (default: a quarter of cacheTtlSeconds). */
+  notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
+});
 
 export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
   vendor: Vendor.HYBRID_ANALYSIS,

@@ -11,6 +11,8 @@ import { VirusTotalEnricher } from './enricher.js';
 /** Public (free) key: 4 requests a minute, 500 a day (daily reset at 00:00 UTC; ~15.5K a month is not metered here). */
 export const virusTotalSettings = enrichmentSettingsSchema({ perMinute: 4, perHour: null, perDay: 500 }).extend({
   maliciousThreshold: z.number().int().min(1).default(10),
+  /** How long a not-found answer stays fresh (default: a quarter of cacheTtlSeconds). */
+  notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
 });
 
 export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {

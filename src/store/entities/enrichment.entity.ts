@@ -13,10 +13,16 @@ export class EnrichmentEntity {
   @Column({ name: 'indicator_id', type: 'uuid' }) indicatorId: string;
   @ManyToOne('IndicatorEntity', { onDelete: 'CASCADE' }) @JoinColumn({ name: 'indicator_id' }) indicator?: Relation<IndicatorEntity>;
   @Column({ type: 'text' }) provider: Vendor;
+  /** The configured source that answered (null for rows written before the engine recorded it). */
+  @Column({ type: 'text', nullable: true }) source: string | null;
   @Column({ type: 'text' }) verdict: Verdict;
   @Column({ type: 'int', nullable: true }) score: number | null;
   @Column({ type: 'text' }) summary: string;
   @Column({ type: 'jsonb', default: () => "'{}'" }) details: Record<string, unknown>;
+  /** The provider's web page for the indicator. */
+  @Column({ type: 'text', nullable: true }) link: string | null;
+  /** The provider had no record of the indicator (cached for a shorter time). */
+  @Column({ name: 'not_found', type: 'boolean', default: false }) notFound: boolean;
   @Column({ name: 'fetched_at', type: 'timestamptz' }) fetchedAt: Date;
   @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt: Date;
 }
