@@ -18,6 +18,8 @@ const bulkSeedBody = z.object({
 const settingsBody = z.object({
   rateLimitPerMinute: z.number().int().min(1).nullable().optional(),
   rejectDuplicateExternalId: z.boolean().optional(),
+  /** How far the tenant's clock is ahead (negative: behind) of real time, to play a skewed client clock. */
+  clockSkewSeconds: z.number().int().min(-86_400).max(86_400).optional(),
 });
 
 export function cftrControlRouter(store: CftrStore): Router {
@@ -70,7 +72,8 @@ export function cftrControlRouter(store: CftrStore): Router {
   router.put('/settings', (req, res) => {
     const parsed = settingsBody.safeParse(req.body ?? {});
     if (!parsed.success) return void res.status(400).json({ error: z.prettifyError(parsed.error) });
-    const { rateLimitPerMinute, rejectDuplicateExternalId } = parsed.data;
+    const { rateLimitPerMinute, rejectDuplicateExternalId, clockSkewSeconds } = parsed.data;
+    if (clockSkewSeconds !== undefined) store.settings.clockSkewSeconds = clockSkewSeconds;
     if (rateLimitPerMinute !== undefined) store.settings.rateLimitPerMinute = rateLimitPerMinute ?? undefined;
     if (rejectDuplicateExternalId !== undefined) store.settings.rejectDuplicateExternalId = rejectDuplicateExternalId;
     res.json(store.settings);

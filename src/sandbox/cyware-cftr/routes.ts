@@ -17,7 +17,7 @@ export function cftrApiRouter(store: CftrStore, secrets: Map<string, string>): R
   router.use((req: Request, res: Response, next: NextFunction) => {
     const verdict = verifyOpenApiRequest(req.query, {
       secretFor: (accessId) => secrets.get(accessId),
-      nowSeconds: Math.floor(Date.now() / 1000),
+      nowSeconds: Math.floor(Date.now() / 1000) + store.settings.clockSkewSeconds,
       maxValiditySeconds: MAX_VALIDITY_SECONDS,
     });
     if (!verdict.ok) return void res.status(verdict.status).json(verdict.body);

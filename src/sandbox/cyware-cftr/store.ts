@@ -37,9 +37,11 @@ export interface CftrSandboxSettings {
   rateLimitPerMinute?: number;
   /** Simulator-only: a second create with the same external_id → 409, so tests can detect duplicate creation. */
   rejectDuplicateExternalId: boolean;
+  /** The tenant's clock minus real time, in seconds (signature checks use the tenant's clock). */
+  clockSkewSeconds: number;
 }
 
-const DEFAULT_SETTINGS: CftrSandboxSettings = { rejectDuplicateExternalId: true };
+const DEFAULT_SETTINGS: CftrSandboxSettings = { rejectDuplicateExternalId: true, clockSkewSeconds: 0 };
 const FIRST_READABLE_ID = 100;
 
 export class CftrStore {

@@ -75,6 +75,8 @@ const sourceBody = z.object({
 const settingsBody = z.object({
   taskDelayMs: z.number().int().min(0).optional(),
   rateLimitPerMinute: z.number().int().min(1).nullable().optional(),
+  /** How far the tenant's clock is ahead (negative: behind) of real time, to play a skewed client clock. */
+  clockSkewSeconds: z.number().int().min(-86_400).max(86_400).optional(),
 });
 
 export function ctixControlRouter(store: CtixStore): Router {
@@ -185,8 +187,9 @@ export function ctixControlRouter(store: CtixStore): Router {
   router.put('/settings', (req, res) => {
     const parsed = settingsBody.safeParse(req.body ?? {});
     if (!parsed.success) return badRequest(res, parsed.error);
-    const { taskDelayMs, rateLimitPerMinute } = parsed.data;
+    const { taskDelayMs, rateLimitPerMinute, clockSkewSeconds } = parsed.data;
     if (taskDelayMs !== undefined) store.settings.taskDelayMs = taskDelayMs;
+    if (clockSkewSeconds !== undefined) store.settings.clockSkewSeconds = clockSkewSeconds;
     if (rateLimitPerMinute !== undefined) store.settings.rateLimitPerMinute = rateLimitPerMinute ?? undefined;
     res.json(store.settings);
   });

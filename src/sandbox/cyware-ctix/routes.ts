@@ -82,7 +82,7 @@ export function ctixApiRouter(store: CtixStore, secrets: Map<string, string>): R
   router.use((req: Request, res: Response, next: NextFunction) => {
     const verdict = verifyOpenApiRequest(req.query, {
       secretFor: (accessId) => secrets.get(accessId),
-      nowSeconds: nowSeconds(),
+      nowSeconds: nowSeconds() + store.settings.clockSkewSeconds,
       maxValiditySeconds: MAX_VALIDITY_SECONDS,
     });
     if (!verdict.ok) return void res.status(verdict.status).json(verdict.body);

@@ -121,11 +121,13 @@ export interface CtixSandboxSettings {
   taskDelayMs: number;
   /** Per-credential budget; beyond it CTIX answers 429 (no rate-limit headers). Undefined = unlimited. */
   rateLimitPerMinute?: number;
+  /** The tenant's clock minus real time, in seconds (signature checks use the tenant's clock). */
+  clockSkewSeconds: number;
 }
 
 export const SANDBOX_USER: UserRef = { id: '3a4d629c-3061-412b-9049-86d33704e608', email: 'soc.bot@sandbox.cyware.test', first_name: 'SOC', last_name: 'Bot' };
 
-const DEFAULT_SETTINGS: CtixSandboxSettings = { taskDelayMs: 3_000 };
+const DEFAULT_SETTINGS: CtixSandboxSettings = { taskDelayMs: 3_000, clockSkewSeconds: 0 };
 
 export class CtixStore {
   objects = new Map<string, CtixObject>();

@@ -18,7 +18,8 @@ export interface NewCftrIncident {
   source?: string;
   /** Our key for the incident (e.g. `ctix:report:<id>`), so a duplicate create can be recognised. */
   externalId?: string;
-  indicators: Array<{ type: IndicatorType; value: string }>;
+  /** `threatIntelType` overrides the configured `threatIntelTypes` (e.g. the hub's stored CTIX → Respond mapping). */
+  indicators: Array<{ type: IndicatorType; value: string; threatIntelType?: string }>;
   /** Tenant form fields, passed as given. */
   fields?: Record<string, unknown>;
 }
@@ -57,7 +58,7 @@ export function toCreateIncidentBody(incident: NewCftrIncident, settings: CftrSe
 }
 
 export function toThreatIntelRecords(indicators: NewCftrIncident['indicators'], settings: CftrSettings): Array<{ value: string; type: string }> {
-  return indicators.map((indicator) => ({ value: indicator.value, type: settings.threatIntelTypes[indicator.type] }));
+  return indicators.map((indicator) => ({ value: indicator.value, type: indicator.threatIntelType ?? settings.threatIntelTypes[indicator.type] }));
 }
 
 /** `urlTemplate` has `{unique_id}` replaced (see the client's `incidentUrlTemplate`). */

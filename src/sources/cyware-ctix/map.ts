@@ -78,6 +78,20 @@ export function toCtixIocType(type: IndicatorType): string {
   return CTIX_IOC_TYPE[type];
 }
 
+/** The IOC type of an indicator as CTIX spells it (`ipv4-addr`, `SHA-512`, `SSDEEP`, …); null for other objects. */
+export function ctixIocType(wire: ThreatDataWire | ThreatDataDetailWire): string | null {
+  if (wire.type !== 'indicator') return null;
+  // List items say `sub_type: "value"` and carry `ioc_type`; the basic detail puts the IOC type in `sub_type`.
+  return wire.ioc_type ?? wire.indicator_type ?? (wire.sub_type && wire.sub_type !== 'value' ? wire.sub_type : null);
+}
+
+/** The CTIX IOC type of a canvas node (its `prop`), null for nodes that are not indicators. */
+export function nodeCtixIocType(node: CanvasNodeWire): string | null {
+  const prop = node.prop;
+  if ((prop.parent_type ?? 'unknown') !== 'indicator') return null;
+  return prop.ioc_type ?? prop.indicator_type ?? null;
+}
+
 /** A listed or detailed object (a detail needs the id it was fetched by: its body has none). */
 export function toThreatDataObject(wire: (ThreatDataWire | ThreatDataDetailWire) & { id: string }): ThreatDataObject {
   const isIndicator = wire.type === 'indicator';
