@@ -27,6 +27,13 @@ export interface EnrichedIndicator {
   /** 0–100; becomes the indicator's STIX `confidence`. */
   score: number | null;
   enrichments: ProviderEnrichment[];
+  /** Providers that gave no answer (down, over quota, not asked because of TLP): named in the description, no verdict. */
+  gaps?: EnrichmentGap[];
+}
+
+export interface EnrichmentGap {
+  provider: string;
+  reason: string;
 }
 
 export interface EnrichmentBundleInput {
@@ -288,6 +295,7 @@ function enrichedDescription(what: string, indicator: EnrichedIndicator, ticket:
   return [
     `${what} seen in Ivanti ticket ${ticket.externalId} (${ticket.title}). Verdict: ${verdictText(indicator.verdict, indicator.score)}.`,
     ...indicator.enrichments.map((enrichment) => `- ${enrichment.provider}: ${enrichmentLine(enrichment)}`),
+    ...(indicator.gaps ?? []).map((gap) => `- ${gap.provider}: no answer (${gap.reason})`),
   ].join('\n');
 }
 

@@ -32,6 +32,13 @@ export interface DownloadedAttachment {
   bytes: Buffer;
 }
 
+export interface DownloadedAttachmentHead extends DownloadedAttachment {
+  /** The whole file's size when known (all of it read, or Content-Length). */
+  size: number | null;
+  /** Stopped at the cap. */
+  truncated: boolean;
+}
+
 /** Ivanti Service Manager / Neurons for ITSM REST (OData) calls (`rest_api_key` auth is set by the manifest's VendorHttp). */
 export class IvantiClient {
   constructor(private readonly http: VendorHttp) {}
@@ -105,14 +112,54 @@ export class IvantiClient {
   /** An attachment's bytes, with the name and type Ivanti sends in Content-Disposition and Content-Type. */
   async downloadAttachment(attachmentRecId: string): Promise<DownloadedAttachment> {
     const response = await this.http.response('GET', 'rest/Attachment', { searchParams: { ID: attachmentRecId } });
-    const bytes = Buffer.from(await response.arrayBuffer().catch((error: unknown) => {
-      throw new VendorError('UPSTREAM_UNAVAILABLE', this.http.vendor, this.http.sourceName, `GET rest/Attachment: download broke off (${String(error)})`);
-    }));
+    const bytes = Buffer.from(await response.arrayBuffer().catch((error: unknown) => { throw this.brokeOff(error); }));
     return {
       fileName: fileNameOf(response.headers.get('content-disposition')),
       contentType: response.headers.get('content-type'),
       bytes,
     };
+  }
+
+  /**
+   * At most the first `maxBytes` of an attachment: reading stops there and the rest is not downloaded (a huge file
+   * costs no more than the cap). `size` is the whole file's when known (all of it read, or Content-Length).
+   */
+  async downloadAttachmentHead(attachmentRecId: string, maxBytes: number): Promise<DownloadedAttachmentHead> {
+    const response = await this.http.response('GET', 'rest/Attachment', { searchParams: { ID: attachmentRecId } });
+    const chunks: Buffer[] = [];
+    let read = 0;
+    let truncated = false;
+    const reader = response.body?.getReader();
+    try {
+      while (reader) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (read >= maxBytes) {
+          truncated = true;
+          break;
+        }
+        chunks.push(Buffer.from(value));
+        read += value.byteLength;
+      }
+    } catch (error) {
+      throw this.brokeOff(error);
+    } finally {
+      await reader?.cancel().catch(() => undefined);
+    }
+    const all = Buffer.concat(chunks);
+    truncated ||= all.length > maxBytes;
+    const declared = response.headers.has('content-length') ? Number(response.headers.get('content-length')) : Number.NaN;
+    return {
+      fileName: fileNameOf(response.headers.get('content-disposition')),
+      contentType: response.headers.get('content-type'),
+      bytes: all.subarray(0, maxBytes),
+      size: !truncated ? all.length : Number.isFinite(declared) ? declared : null,
+      truncated,
+    };
+  }
+
+  private brokeOff(error: unknown): VendorError {
+    return new VendorError('UPSTREAM_UNAVAILABLE', this.http.vendor, this.http.sourceName, `GET rest/Attachment: download broke off (${String(error)})`);
   }
 }
 

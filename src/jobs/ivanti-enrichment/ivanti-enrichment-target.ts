@@ -1,0 +1,40 @@
+import { Vendor } from '../../domain/vendor.js';
+import type { RegisteredSource, SourceRegistry } from '../../services/source-registry.js';
+import type { CtixClient } from '../../sources/cyware-ctix/client.js';
+import type { IvantiClient } from '../../sources/ivanti-itsm/client.js';
+import { ivantiSettings, type IvantiSettings } from '../../sources/ivanti-itsm/manifest.js';
+
+/** One Ivanti source the playbook runs over, with its settings and the CTIX source its bundles go to. */
+export interface IvantiEnrichmentTarget {
+  ivantiSource: RegisteredSource;
+  ctixSource: RegisteredSource;
+  ivanti: IvantiClient;
+  ctix: CtixClient;
+  settings: IvantiSettings;
+}
+
+/** The target of an Ivanti source: its `enrichment.ctixSource` setting, or the only enabled CTIX source. */
+export function ivantiEnrichmentTarget(sources: SourceRegistry, ivantiSource: RegisteredSource): IvantiEnrichmentTarget {
+  const settings = ivantiSettings.parse(ivantiSource.config.settings);
+  const wanted = settings.enrichment.ctixSource;
+  const candidates = sources.ofVendor(Vendor.CYWARE_CTIX).filter((s) => s.config.enabled);
+  const ctixSource = wanted ? candidates.find((s) => s.config.name === wanted) : candidates.length === 1 ? candidates[0] : undefined;
+  if (!ctixSource) {
+    throw new Error(wanted
+      ? `source ${ivantiSource.config.name}: enrichment.ctixSource '${wanted}' is not an enabled CYWARE_CTIX source`
+      : `source ${ivantiSource.config.name}: ${candidates.length} enabled CYWARE_CTIX sources; name one in enrichment.ctixSource`);
+  }
+  return {
+    ivantiSource,
+    ctixSource,
+    ivanti: sources.client<IvantiClient>(ivantiSource.config.name),
+    ctix: sources.client<CtixClient>(ctixSource.config.name),
+    settings,
+  };
+}
+
+/** Enabled Ivanti sources whose enrichment playbook is on. */
+export function ivantiEnrichmentSources(sources: SourceRegistry): RegisteredSource[] {
+  return sources.ofVendor(Vendor.IVANTI_ITSM)
+    .filter((s) => s.config.enabled && ivantiSettings.parse(s.config.settings).enrichment.enabled);
+}

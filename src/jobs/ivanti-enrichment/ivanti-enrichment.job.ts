@@ -1,0 +1,186 @@
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import { Vendor } from '../../domain/vendor.js';
+import type { SyncEventInput } from '../../events/event-log.js';
+import { SyncEventKind } from '../../events/sync-event-kind.js';
+import { toGlobalId } from '../../schema/global-id.js';
+import type { IvantiIncident } from '../../sources/ivanti-itsm/wire.js';
+import type { JobDefinition } from '../job-definition.js';
+import { EnrichmentProgress, type ProgressRow } from './enrichment-progress.js';
+import { GapFollowUp } from './gap-follow-up.js';
+import { advanceCursor, isBehindCursor, type IncidentCursor } from './incident-cursor.js';
+import type { IvantiEnrichmentServices } from './ivanti-enrichment-services.js';
+import { ivantiEnrichmentSources, ivantiEnrichmentTarget, type IvantiEnrichmentTarget } from './ivanti-enrichment-target.js';
+import { isPlaybookRecord } from './record-incident.js';
+import { emptyOutcome, TicketPlaybook, type TicketOutcome } from './ticket-playbook.js';
+
+export const IVANTI_ENRICHMENT = 'ivanti-enrichment';
+
+interface RunTotals {
+  incidentsFound: number;
+  ownRecordsSkipped: number;
+  processed: number;
+  failed: number;
+  indicators: number;
+  attachmentsRead: number;
+  bundlesPublished: number;
+  recordIncidentsCreated: number;
+  notesAdded: number;
+  withoutIndicators: number;
+  providerGaps: number;
+  followUpNotesAdded: number;
+  followUpsFailed: number;
+}
+
+/**
+ * The Ivanti enrichment playbook. Each run, per Ivanti source: enqueue the incidents created since the cursor
+ * (durably, before the cursor moves past them), then take every incident not yet DONE — new ones and those a
+ * previous run failed or was interrupted on — through retrieve, extract, enrich, publish and write back.
+ */
+export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinition {
+  const intervals = hub.sources.ofVendor(Vendor.IVANTI_ITSM).map((s) => s.config.pollIntervalSeconds).filter((n) => n > 0);
+  return {
+    name: IVANTI_ENRICHMENT,
+    description: 'Ivanti ITSM incidents: extract indicators, enrich them, publish a STIX bundle to CTIX, record it in Ivanti and write a journal note back',
+    intervalSeconds: intervals.length ? Math.min(...intervals) : 0,
+    pollsVendors: [Vendor.IVANTI_ITSM],
+    async run(ctx) {
+      const totals: RunTotals = {
+        incidentsFound: 0, ownRecordsSkipped: 0, processed: 0, failed: 0, indicators: 0, attachmentsRead: 0,
+        bundlesPublished: 0, recordIncidentsCreated: 0, notesAdded: 0, withoutIndicators: 0, providerGaps: 0,
+        followUpNotesAdded: 0, followUpsFailed: 0,
+      };
+      const startedAt = new Date();
+      const cursors = (await ctx.getCursor<Record<string, IncidentCursor>>()) ?? {};
+      const sourceErrors: string[] = [];
+      for (const source of ivantiEnrichmentSources(hub.sources)) {
+        if (ctx.signal.aborted) break;
+        try {
+          const target = ivantiEnrichmentTarget(hub.sources, source);
+          const progress = new EnrichmentProgress(hub.dataSource, source.entity.id);
+          const fresh = await enqueueNewIncidents(target, progress, cursors, totals, async () => ctx.setCursor(cursors as unknown as Record<string, unknown>));
+          await processUnfinished(target, hub, progress, fresh, totals, ctx.signal, ctx.log);
+          if (ctx.signal.aborted) break;
+          await followUpGaps(target, hub, progress, startedAt, totals, ctx.signal, ctx.log);
+        } catch (error) {
+          // One source that cannot be read (or is misconfigured) does not keep the others waiting; the run still fails.
+          sourceErrors.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      if (sourceErrors.length) throw new Error(sourceErrors.join('; '));
+      return { ...totals };
+    },
+  };
+}
+
+/**
+ * Reads the incidents created since the source's cursor, page by page: each page's incidents are enqueued, then
+ * the cursor moves past them. The playbook's own record incidents are skipped (and passed by the cursor).
+ */
+async function enqueueNewIncidents(
+  target: IvantiEnrichmentTarget, progress: EnrichmentProgress, cursors: Record<string, IncidentCursor>, totals: RunTotals,
+  saveCursors: () => Promise<void>,
+): Promise<Map<string, IvantiIncident>> {
+  const name = target.ivantiSource.config.name;
+  const { pageSize, incidentFilter, enrichment } = target.settings;
+  const since = cursors[name] ? new Date(cursors[name].createdAt) : new Date(Date.now() - enrichment.firstRunLookbackHours * 3600_000);
+  const fresh = new Map<string, IvantiIncident>();
+  let page: IvantiIncident[] = [];
+  const flush = async () => {
+    if (page.length === 0) return;
+    const records = await progress.recordIncidents(page.map((i) => i.RecId));
+    const theirs = page.filter((i) => !records.has(i.RecId) && !isPlaybookRecord(i));
+    totals.ownRecordsSkipped += page.length - theirs.length;
+    totals.incidentsFound += theirs.length;
+    await progress.enqueue(theirs);
+    for (const incident of theirs) fresh.set(incident.RecId, incident);
+    const moved = advanceCursor(cursors[name] ?? null, page);
+    if (moved) cursors[name] = moved;
+    await saveCursors();
+    page = [];
+  };
+  for await (const incident of target.ivanti.incidentsCreatedSince(since, { pageSize, filter: incidentFilter ?? undefined })) {
+    if (isBehindCursor(incident, cursors[name] ?? null)) continue;
+    page.push(incident);
+    if (page.length >= pageSize) await flush();
+  }
+  await flush();
+  return fresh;
+}
+
+async function processUnfinished(
+  target: IvantiEnrichmentTarget, hub: IvantiEnrichmentServices, progress: EnrichmentProgress, fresh: Map<string, IvantiIncident>,
+  totals: RunTotals, signal: AbortSignal, log: Logger,
+): Promise<void> {
+  const playbook = new TicketPlaybook(target, hub, progress, signal, log);
+  const limit = pLimit(target.settings.enrichment.concurrency);
+  const rows = await progress.unfinished();
+  await Promise.all(rows.map((row) => limit(async () => {
+    if (signal.aborted) return;
+    const events: SyncEventInput[] = [];
+    const step = row.step;
+    const outcome = emptyOutcome();
+    try {
+      await playbook.run(row, fresh.get(row.incidentRecId) ?? null, events, outcome);
+      totals.processed += 1;
+    } catch (error) {
+      // Shutdown: the incident stays at its step for the next run; not a failure.
+      if (signal.aborted) return;
+      totals.failed += 1;
+      events.push(await failure(progress, row, step, error, log));
+    } finally {
+      addOutcome(totals, outcome);
+      await hub.events.publish(events);
+    }
+  })));
+}
+
+/** Incidents noted before this run with providers that had failed: ask those again (see GapFollowUp). */
+async function followUpGaps(
+  target: IvantiEnrichmentTarget, hub: IvantiEnrichmentServices, progress: EnrichmentProgress, runStartedAt: Date,
+  totals: RunTotals, signal: AbortSignal, log: Logger,
+): Promise<void> {
+  const followUp = new GapFollowUp(target, hub, progress, signal);
+  const limit = pLimit(target.settings.enrichment.concurrency);
+  const rows = await progress.followUpsDue(runStartedAt);
+  await Promise.all(rows.map((row) => limit(async () => {
+    if (signal.aborted) return;
+    const events: SyncEventInput[] = [];
+    try {
+      totals.followUpNotesAdded += Number(await followUp.run(row, events));
+    } catch (error) {
+      if (signal.aborted) return;
+      totals.followUpsFailed += 1;
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ incident: row.incidentNumber, err: message }, 'Ivanti enrichment follow-up failed; it is retried next run');
+      events.push({
+        kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+        message: `Ivanti incident ${row.incidentNumber}: enrichment follow-up failed: ${message}`.slice(0, 1000),
+        details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step: `FOLLOW_UP_${row.followUp}`, error: message.slice(0, 2000) },
+      });
+    } finally {
+      await hub.events.publish(events);
+    }
+  })));
+}
+
+function addOutcome(totals: RunTotals, outcome: TicketOutcome): void {
+  totals.indicators += outcome.indicators;
+  totals.attachmentsRead += outcome.attachmentsRead;
+  totals.bundlesPublished += Number(outcome.published);
+  totals.recordIncidentsCreated += Number(outcome.recordCreated);
+  totals.notesAdded += Number(outcome.noteAdded);
+  totals.withoutIndicators += Number(outcome.empty);
+  totals.providerGaps += outcome.gaps;
+}
+
+async function failure(progress: EnrichmentProgress, row: ProgressRow, startedAt: string, error: unknown, log: Logger): Promise<SyncEventInput> {
+  const message = error instanceof Error ? error.message : String(error);
+  log.warn({ incident: row.incidentNumber, step: row.step, err: message }, 'Ivanti enrichment failed for an incident; it is retried next run');
+  await progress.failed(row, message);
+  return {
+    kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+    message: `Ivanti incident ${row.incidentNumber} not enriched (at ${row.step}): ${message}`.slice(0, 1000),
+    details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step: row.step, startedAt, failures: row.failures, error: message.slice(0, 2000) },
+  };
+}
