@@ -4,6 +4,8 @@
  */
 const benches: Record<string, () => Promise<void>> = {
   'ctp-sync': async () => (await import('./ctp-sync.js')).run(),
+  cftr: async () => (await import('./cftr.js')).run(),
+  enrichment: async () => (await import('./enrichment.js')).run(),
 };
 
 const name = process.argv[2];

@@ -4,6 +4,7 @@ import { ApiTokens } from './auth/api-tokens.js';
 import type { HubConfig } from './config/hub-config.js';
 import { plannedSandboxes, resolveConfiguredSources } from './config/resolve-sources.js';
 import { openDatabase } from './db/data-source.js';
+import { EnrichmentEngine } from './enrichment/enrichment-engine.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { EventLog } from './events/event-log.js';
 import { EventTailer } from './events/event-tailer.js';
@@ -18,6 +19,7 @@ import type { HubServices } from './services/hub-services.js';
 import { SourceRegistry } from './services/source-registry.js';
 import { sourceHealthChanged } from './services/source-health-event.js';
 import { manifestFor } from './sources/index.js';
+import { warnTlsVerificationOff } from './sources/http/tls-notice.js';
 import type { SourceConfig } from './sources/source-config.js';
 
 export interface HubOptions {
@@ -95,13 +97,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         .catch((error) => logger.warn({ err: error, source: source.config.name }, 'could not publish a health change'));
     });
     await sources.register([...configured, ...sandboxSources]);
+    warnTlsVerificationOff([...configured, ...sandboxSources]);
 
     const tailer = new EventTailer(events, embeddedDb ? null : databaseUrl);
     await tailer.start();
     onStop('event tailer', () => tailer.stop());
 
     const tokens = new ApiTokens(dataSource);
-    const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources };
+    const enrichment = new EnrichmentEngine({ dataSource, sources, events });
+    const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources, enrichment };
     const definitions = [...hubJobs(partial), ...(options.extraJobs?.(partial) ?? [])];
     const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs, sources);
     const services: HubServices = { ...partial, jobs };

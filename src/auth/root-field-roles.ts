@@ -20,6 +20,11 @@ export const rootFieldRoles: Record<string, FieldPolicy> = {
   'Query.jobs': 'VIEWER',
   'Query.viewer': 'VIEWER',
   'Query.apiTokens': 'ADMIN',
+  'Query.extractIndicators': 'VIEWER',
+  'Query.threatData': 'VIEWER',
+  'Query.threatInvestigations': 'VIEWER',
+  'Query.threatBulletins': 'VIEWER',
+  'Query.indicatorTypeMappings': 'VIEWER',
   // Mutations
   'Mutation.runJob': 'OPERATOR',
   'Mutation.updateSource': 'ADMIN',
@@ -27,6 +32,10 @@ export const rootFieldRoles: Record<string, FieldPolicy> = {
   'Mutation.revokeApiToken': 'ADMIN',
   'Mutation.closeTicket': 'OPERATOR',
   'Mutation.closeIncident': 'OPERATOR',
+  'Mutation.createCftrIncident': 'OPERATOR',
+  'Mutation.setIndicatorTypeMapping': 'ADMIN',
+  'Mutation.removeIndicatorTypeMapping': 'ADMIN',
+  'Mutation.enrichIndicators': 'OPERATOR',
   // Subscriptions
   'Subscription.syncEvents': 'VIEWER',
 };

@@ -1,5 +1,8 @@
 import { ApiTokenResolver } from './api-token.resolver.js';
+import { CtixCftrIncidentResolver } from './ctix-cftr-incident.resolver.js';
+import { ThreatBulletinResolver, ThreatDataResolver, ThreatInvestigationResolver } from './ctix-threat-data.resolver.js';
 import { CtpResilientResolver } from './ctp-resilient.resolver.js';
+import { EnrichmentEngineResolver } from './enrichment-engine.resolver.js';
 import { EnrichmentResolver } from './enrichment.resolver.js';
 import { IncidentResolver } from './incident.resolver.js';
 import { IndicatorResolver } from './indicator.resolver.js';
@@ -13,4 +16,6 @@ import { TicketResolver } from './ticket.resolver.js';
 export const resolvers = [
   NodeResolver, SourceResolver, TicketResolver, IncidentResolver, IndicatorResolver, EnrichmentResolver, SyncEventResolver,
   JobResolver, ApiTokenResolver, CtpResilientResolver,
+  ThreatDataResolver, ThreatInvestigationResolver, ThreatBulletinResolver, CtixCftrIncidentResolver,
+  EnrichmentEngineResolver,
 ] as const;
