@@ -28,6 +28,8 @@ interface RunFigures {
   notes: number;
   attachments: number;
   peakRssMb: number | null;
+  /** CPU time (user + system) the hub process spent, from its first vendor call to the last acknowledgement. */
+  hubCpuSeconds?: number;
 }
 
 export async function run(): Promise<void> {
@@ -48,6 +50,7 @@ export async function run(): Promise<void> {
       ['vendor calls', String(hub.vendorCalls), String(floor.vendorCalls)],
       ['incidents / notes / attachments', `${hub.incidents} / ${hub.notes} / ${hub.attachments}`, `${floor.incidents} / ${floor.notes} / ${floor.attachments}`],
       ['peak RSS (MB)', hub.peakRssMb === null ? 'n/a' : hub.peakRssMb.toFixed(0), '-'],
+      ['hub CPU (s)', String(hub.hubCpuSeconds ?? 'n/a'), '-'],
     ];
     process.stdout.write(`\nctp-sync: ${TICKETS} tickets × 3 worklogs × 1 attachment (4 KB), concurrency ${CONCURRENCY}, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}\n\n`);
     process.stdout.write(`${'figure'.padEnd(34)}${'hub'.padStart(24)}${'floor'.padStart(24)}\n`);
@@ -128,6 +131,7 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
       await sleep(20);
     }
     const started = performance.now();
+    const cpuAtStart = cpuSeconds(child.pid!);
     let peak = 0;
     let lastReport = started;
     for (;;) {
@@ -146,8 +150,9 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
       await sleep(100);
     }
     const seconds = (performance.now() - started) / 1000;
+    const hubCpuSeconds = Number((cpuSeconds(child.pid!) - cpuAtStart).toFixed(1));
     peak = Math.max(peak, rssMb(child.pid!, 'VmHWM'));
-    return await outcome(ctp, soar, seconds, peak);
+    return { ...await outcome(ctp, soar, seconds, peak), hubCpuSeconds };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -213,6 +218,17 @@ function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime of a process (Linux), in seconds; 0 when unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ, 100 on Linux)
   } catch {
     return 0;
   }

@@ -13,7 +13,7 @@ import { control } from '../support/sandbox-control.js';
  * sandboxes live in this process and outlive every hub. At the end: every ticket has exactly one incident,
  * every worklog exactly one note, every attachment exactly one copy.
  */
-const TICKETS = 2000;
+const TICKETS = 4000;
 const WORKLOGS = 2;
 const KILLS = 10;
 
@@ -58,7 +58,7 @@ it(`survives ${KILLS} SIGKILLs during a ${TICKETS}-ticket backfill without losin
   while (kills < KILLS && await inFeed() > 0) {
     const hub = await startHubProcess(env);
     // A random point: somewhere in the middle of creating incidents, posting notes, uploading files, acknowledging.
-    await new Promise((resolve) => setTimeout(resolve, 800 + Math.random() * 2500));
+    await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 2000));
     hub.child.kill('SIGKILL');
     await new Promise((resolve) => hub.child.once('exit', resolve));
     kills += 1;

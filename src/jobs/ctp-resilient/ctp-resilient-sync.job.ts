@@ -10,7 +10,7 @@ import { TicketEntity } from '../../store/entities/index.js';
 import type { JobDefinition } from '../job-definition.js';
 import { closeTicketsClosedInResilient } from './close-tickets-from-resilient.js';
 import { ctpResilientPairs, type CtpResilientPair } from './ctp-resilient-pair.js';
-import { CtpTicketSync } from './ticket-sync.js';
+import { CtpTicketSync, type PageRecord } from './ticket-sync.js';
 
 export const CTP_RESILIENT_SYNC = 'ctp-resilient-sync';
 
@@ -74,6 +74,14 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
 
 async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
   const sync = new CtpTicketSync(pair, hub.dataSource);
+  try {
+    await drainQueries(sync, pair, hub, log, signal, totals);
+  } finally {
+    await sync.close();
+  }
+}
+
+async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
   const limit = pLimit(pair.settings.concurrency);
   for (const query of pair.settings.ticketQueries) {
     const failedThisRun = new Set<string>();
@@ -85,11 +93,15 @@ async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>,
       const fresh = page.filter((t) => !failedThisRun.has(`${t.ticketId}@${t.version}`));
       if (fresh.length === 0) break;
       const done: CtpTicket[] = [];
-      const events: SyncEventInput[] = [];
-      await Promise.all(fresh.map((ticket) => limit(async () => {
+      const record: PageRecord = { events: [], writesDone: [] };
+      const { events } = record;
+      // Step 1 for the whole page in one statement.
+      const mirrored = await sync.mirrorPage(fresh, (error) => log.warn({ err: error instanceof Error ? error.message : String(error) },
+        'mirroring a page of CTP tickets at once failed; mirroring them one by one'));
+      await Promise.all(fresh.map((ticket, index) => limit(async () => {
         totals.tickets += 1;
         try {
-          const outcome = await sync.sync(ticket, events);
+          const outcome = await sync.sync(ticket, record, mirrored[index]);
           totals.incidentsCreated += Number(outcome.incidentCreated);
           totals.incidentsClosed += Number(outcome.incidentClosed);
           totals.notesAdded += outcome.notesAdded;
@@ -102,9 +114,12 @@ async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>,
           events.push(await failureEvent(hub, pair, ticket, error, log));
         }
       })));
-      // One write for the page's events, then the acknowledgement: a crash in between re-delivers the tickets,
-      // and re-syncing them finds everything done (no effect and no event is repeated). A crash before this
-      // write loses the events of the page's work (not the work): the event log is not transactional with vendors.
+      // One write for what landed on the page's incidents, one for its events, then the acknowledgement: a crash
+      // in between re-delivers the tickets, and re-syncing them finds everything done (a write still recorded as
+      // pending is looked up on the incident, not repeated; no effect and no event is repeated). A crash before
+      // the events are written loses the events of the page's work (not the work): the event log is not
+      // transactional with vendors.
+      await sync.recordWritesDone(record);
       await hub.events.publish(events);
       if (done.length > 0) {
         // Only now: everything about these versions is durably recorded, so the feed may forget them.

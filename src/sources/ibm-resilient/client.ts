@@ -38,7 +38,8 @@ export function createIbmResilientClient(source: SourceConfig, deps: ResilientCl
   const authorization = `Basic ${Buffer.from(`${apiKeyId}:${apiKeySecret}`).toString('base64')}`;
   const http = new VendorHttp({
     ...sourceHttpOptions(source, deps.health),
-    authenticate: (request) => request.headers.set('Authorization', authorization),
+    // The same on every call, so a plain header rather than an `authenticate` hook (no per-call Request).
+    headers: { Authorization: authorization },
     secrets: [apiKeySecret, authorization],
     retries: deps.retries,
     backoffLimitMs: deps.backoffLimitMs,

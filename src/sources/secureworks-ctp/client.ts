@@ -58,10 +58,10 @@ export function createSecureworksCtpClient(source: SourceConfig, deps: CtpClient
   const authorization = `APIKEY ${username}:${password}`;
   return new SecureworksCtpClient(new VendorHttp({
     ...sourceHttpOptions(source, deps.health),
-    authenticate: (request) => request.headers.set('Authorization', authorization),
     secrets: [password, authorization],
-    // Every public client sends it, GET included.
-    headers: { 'Content-Type': 'application/json' },
+    // The same on every call, so a plain header rather than an `authenticate` hook (no per-call Request).
+    // Every public client sends the Content-Type, GET included.
+    headers: { Authorization: authorization, 'Content-Type': 'application/json' },
     retries: deps.retries,
     backoffLimitMs: deps.backoffLimitMs,
   }));
