@@ -9,6 +9,7 @@ import type { HubServices } from '../services/hub-services.js';
 import type { RegisteredSource } from '../services/source-registry.js';
 import type { CftrClient } from '../sources/cyware-cftr/client.js';
 import type { CftrIncidentWire } from '../sources/cyware-cftr/wire.js';
+import { VendorError } from '../sources/http/vendor-error.js';
 import { sleep } from '../sources/http/vendor-http.js';
 import { directSql, type Queryable } from '../store/queryable.js';
 import { planIncident, toNewCftrIncident, type IncidentPlan } from './incident-plan.js';
@@ -78,7 +79,7 @@ export class CftrIncidentCreator {
       if (claimed) return this.run(request, cftr, { id: claimed.id, token }, `socgraph:${claimed.id}`);
 
       const [row] = await this.db.query(
-        `SELECT id, fingerprint, state, claim_token, cftr_external_id, plan, result, claimed_at < now() - make_interval(secs => $2) AS stale
+        `SELECT id, fingerprint, state, claim_token, cftr_external_id, plan, result, created_at, claimed_at < now() - make_interval(secs => $2) AS stale
          FROM cftr_incident_request WHERE idempotency_key = $1`, [key, STALE_CLAIM_SECONDS]);
       if (!row) continue; // the holder failed and released it: claim it now
       if (row.fingerprint !== fingerprint) {
@@ -92,6 +93,7 @@ export class CftrIncidentCreator {
         if (taken) {
           const claim = { id: row.id as string, token };
           if (row.state === 'CREATED') return this.finish(claim, row.plan as IncidentPlan, row.cftr_external_id as string);
+          if (row.state === 'ATTEMPTED') return this.reconcile(claim, row.plan as IncidentPlan, row.created_at as Date);
           return this.run(request, cftr, claim, `socgraph:${row.id}`);
         }
         continue;
@@ -103,19 +105,64 @@ export class CftrIncidentCreator {
     }
   }
 
-  /** Plans, creates in Respond and records; on a failure before Respond answered, releases the claim. */
+  /** Plans, creates in Respond and records; on a failure before anything may have been created, releases the claim. */
   private async run(request: CreateCftrIncidentRequest, cftr: RegisteredSource, claim: Claim | null, externalId: string): Promise<CftrIncidentOutcome> {
     let plan: IncidentPlan;
-    let wire: CftrIncidentWire;
     try {
       const [selection, mappings] = await Promise.all([readSelection(this.hub, request.selection), mappingTable(this.hub.dataSource)]);
       plan = planIncident(selection, mappings, { title: request.title, cftrSourceId: cftr.entity.id, cftrSourceName: cftr.config.name, externalId });
-      wire = await this.hub.sources.client<CftrClient>(cftr.config.name).createIncident(toNewCftrIncident(plan));
     } catch (error) {
       if (claim) await this.release(claim);
       throw error;
     }
-    return this.record(claim, plan, wire);
+    return this.record(claim, plan, await this.createInRespond(claim, plan));
+  }
+
+  /**
+   * POSTs the incident. A definite refusal releases the claim (nothing exists; a retry starts afresh). A failure
+   * after which the incident may exist — a 5xx, a timeout, a lost connection, or linking failing after the create —
+   * keeps the claim as ATTEMPTED with the plan: a retry with the same key first looks for the incident in Respond
+   * (by its external id) instead of creating a twin.
+   */
+  private async createInRespond(claim: Claim | null, plan: IncidentPlan): Promise<CftrIncidentWire> {
+    try {
+      return await this.hub.sources.client<CftrClient>(plan.cftrSourceName).createIncident(toNewCftrIncident(plan));
+    } catch (error) {
+      if (claim && mayHaveCreated(error)) {
+        await this.db.query(
+          `UPDATE cftr_incident_request SET state = 'ATTEMPTED', plan = $3::jsonb, claimed_at = 'epoch' WHERE id = $1 AND claim_token = $2`,
+          [claim.id, claim.token, JSON.stringify(plan)])
+          .catch((e) => this.log.error({ err: e, claim: claim.id }, 'could not mark an uncertain Respond create on its claim'));
+      } else if (claim) {
+        await this.release(claim);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Retrying a claim whose create may have happened: Respond's incidents created since the claim are searched for
+   * its external id; found, it is recorded; not found, it is created now (with the same external id).
+   */
+  private async reconcile(claim: Claim, plan: IncidentPlan, claimedSince: Date): Promise<CftrIncidentOutcome> {
+    const client = this.hub.sources.client<CftrClient>(plan.cftrSourceName);
+    let found: CftrIncidentWire | null = null;
+    try {
+      for await (const page of client.incidentPages({ createdFrom: new Date(claimedSince.getTime() - 120_000) })) {
+        const match = page.find((incident) => incident.external_id === plan.externalId);
+        if (match) {
+          found = await client.getIncident(match.unique_id);
+          break;
+        }
+      }
+    } catch (error) {
+      // Still ATTEMPTED: the next retry may take it over at once.
+      await this.db.query(`UPDATE cftr_incident_request SET claimed_at = 'epoch' WHERE id = $1 AND claim_token = $2`, [claim.id, claim.token])
+        .catch(() => undefined);
+      throw error;
+    }
+    if (found) this.log.info({ claim: claim.id, cftrId: found.unique_id }, 'an uncertain Respond create had happened: recording it');
+    return this.record(claim, plan, found ?? await this.createInRespond(claim, plan));
   }
 
   /** Finishes a claim whose incident Respond already created (the earlier call failed while recording). */
@@ -178,7 +225,15 @@ export class CftrIncidentCreator {
   }
 
   private async release(claim: Claim): Promise<void> {
+    // Only a claim with nothing created (PENDING) is released; an ATTEMPTED one keeps its plan for the retry.
     await this.db.query('DELETE FROM cftr_incident_request WHERE id = $1 AND claim_token = $2 AND state = $3', [claim.id, claim.token, 'PENDING'])
       .catch((error) => this.log.warn({ err: error }, 'could not release an idempotency claim'));
   }
+}
+
+/** Whether Respond may have created the incident although the call failed (no answer, a 5xx, or linking failed after it). */
+function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof VendorError)) return false;
+  if (/was created but linking/.test(error.message)) return true;
+  return error.code === 'UPSTREAM_UNAVAILABLE' && error.status !== 429;
 }

@@ -405,6 +405,41 @@ describe('idempotency', () => {
     expect((await cftrIncidentsOf(created)).map((c: any) => c.incident.id)).toEqual([retry.incident.id]);
     expect((await createIncident(input)).replayed).toBe(true);
   });
+
+  it("if Respond created the incident but its answer was lost (502), a retry with the key finds it instead of creating a twin", async () => {
+    const created = await report(unique('Lost answer'), [['ipv4-addr', '192.0.2.78']]);
+    const input = { threatDataIds: [(await threatObject(created)).id], idempotencyKey: randomUUID() };
+    await control(cftr, 'PUT', '/settings', { loseCreateAnswers: 1 });
+    const error = await createError(input);
+    expect(error.extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+    const [made] = await cftrIncidents();
+    expect(await cftrIncidents()).toHaveLength(1); // it happened, though we were told otherwise
+    expect(await cftrIncidentsOf(created)).toEqual([]);
+
+    const retry = await createIncident(input);
+    expect(retry.replayed).toBe(false);
+    expect(await cftrIncidents()).toHaveLength(1);
+    expect(cftr.calls.list({ method: 'POST', path: '/v1/incident/$' })).toHaveLength(1);
+    expect(retry.incident.externalId).toBe(made.unique_id);
+    expect((await cftrIncidentsOf(created)).map((c: any) => c.incident.id)).toEqual([retry.incident.id]);
+    expect((await createIncident(input)).replayed).toBe(true);
+  });
+
+  it('an uncertain create that did not happen (a 503 before Respond acted) is created on retry, once', async () => {
+    const created = await report(unique('Not made'), [['ipv4-addr', '192.0.2.79']]);
+    const input = { threatDataIds: [(await threatObject(created)).id], idempotencyKey: randomUUID() };
+    await control(cftr, 'PUT', '/faults', { pathPattern: '/v1/incident/$', method: 'POST', next: [{ status: 503 }] });
+    try {
+      expect((await createError(input)).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+    } finally {
+      await control(cftr, 'DELETE', '/faults');
+    }
+    expect(await cftrIncidents()).toHaveLength(0);
+    const retry = await createIncident(input);
+    expect(await cftrIncidents()).toHaveLength(1);
+    expect(retry.incident.externalId).toBe((await cftrIncidents())[0].unique_id);
+    expect(cftr.calls.list({ method: 'POST', path: '/v1/incident/$' })).toHaveLength(2);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------- bad input and failures

@@ -20,6 +20,8 @@ const settingsBody = z.object({
   rejectDuplicateExternalId: z.boolean().optional(),
   /** How far the tenant's clock is ahead (negative: behind) of real time, to play a skewed client clock. */
   clockSkewSeconds: z.number().int().min(-86_400).max(86_400).optional(),
+  /** The next N incident creates happen but are answered 502, as when a gateway loses Respond's answer. */
+  loseCreateAnswers: z.number().int().min(0).optional(),
 });
 
 export function cftrControlRouter(store: CftrStore): Router {
@@ -72,7 +74,8 @@ export function cftrControlRouter(store: CftrStore): Router {
   router.put('/settings', (req, res) => {
     const parsed = settingsBody.safeParse(req.body ?? {});
     if (!parsed.success) return void res.status(400).json({ error: z.prettifyError(parsed.error) });
-    const { rateLimitPerMinute, rejectDuplicateExternalId, clockSkewSeconds } = parsed.data;
+    const { rateLimitPerMinute, rejectDuplicateExternalId, clockSkewSeconds, loseCreateAnswers } = parsed.data;
+    if (loseCreateAnswers !== undefined) store.settings.loseCreateAnswers = loseCreateAnswers;
     if (clockSkewSeconds !== undefined) store.settings.clockSkewSeconds = clockSkewSeconds;
     if (rateLimitPerMinute !== undefined) store.settings.rateLimitPerMinute = rateLimitPerMinute ?? undefined;
     if (rejectDuplicateExternalId !== undefined) store.settings.rejectDuplicateExternalId = rejectDuplicateExternalId;

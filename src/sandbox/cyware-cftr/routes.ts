@@ -63,7 +63,12 @@ export function cftrApiRouter(store: CftrStore, secrets: Map<string, string>): R
     if (externalId && store.settings.rejectDuplicateExternalId && store.byExternalId(externalId)) {
       return void res.status(409).json({ external_id: ['Incident with this external_id already exists.'] });
     }
-    res.status(201).json(incidentDetail(store, store.createIncident({ ...outcome.input.fields, title: outcome.input.fields.title! }, outcome.input.threatIntel)));
+    const created = store.createIncident({ ...outcome.input.fields, title: outcome.input.fields.title! }, outcome.input.threatIntel);
+    if (store.settings.loseCreateAnswers > 0) {
+      store.settings.loseCreateAnswers -= 1;
+      return void res.status(502).json({ detail: 'Bad gateway' });
+    }
+    res.status(201).json(incidentDetail(store, created));
   });
 
   router.get('/v1/incident/:id/', (req, res) => {

@@ -39,9 +39,11 @@ export interface CftrSandboxSettings {
   rejectDuplicateExternalId: boolean;
   /** The tenant's clock minus real time, in seconds (signature checks use the tenant's clock). */
   clockSkewSeconds: number;
+  /** Simulator-only: the next N creates are carried out, then answered 502 (an answer lost after the fact). */
+  loseCreateAnswers: number;
 }
 
-const DEFAULT_SETTINGS: CftrSandboxSettings = { rejectDuplicateExternalId: true, clockSkewSeconds: 0 };
+const DEFAULT_SETTINGS: CftrSandboxSettings = { rejectDuplicateExternalId: true, clockSkewSeconds: 0, loseCreateAnswers: 0 };
 const FIRST_READABLE_ID = 100;
 
 export class CftrStore {

@@ -1,11 +1,12 @@
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
-export type CftrIncidentRequestState = 'PENDING' | 'CREATED' | 'DONE';
+export type CftrIncidentRequestState = 'PENDING' | 'ATTEMPTED' | 'CREATED' | 'DONE';
 
 /**
  * One `createCftrIncident` call made with an idempotency key. The unique key is the claim: of two concurrent
  * calls with one key only one inserts the row and creates the Respond incident; the other waits for its result.
- * PENDING: claimed, nothing created yet. CREATED: the Respond incident exists (its id and the plan are kept so a
+ * PENDING: claimed, nothing created yet. ATTEMPTED: the create failed in a way that may have created it (a 5xx,
+ * a timeout); a retry searches Respond for its external id before creating. CREATED: the Respond incident exists (its id and the plan are kept so a
  * retry finishes the recording instead of creating a twin). DONE: recorded; `result` is answered to retries.
  */
 @Entity({ name: 'cftr_incident_request' })
