@@ -1,10 +1,10 @@
 /**
- * Validates STIX 2.1 bundles against the OASIS JSON schemas kept in `../shared/stix2.1/schemas`,
+ * Validates STIX 2.1 bundles against the OASIS JSON schemas shipped in `vendor/stix2.1/schemas` (BSD-3, OASIS),
  * plus the one thing those schemas leave out: the syntax of `stix` indicator patterns.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 
@@ -20,17 +20,20 @@ const COMMON_OBJECT_SCHEMAS = ['marking-definition', 'language-content', 'extens
 const MAX_ERRORS_PER_OBJECT = 10;
 
 /**
- * The schema directory: `../shared/stix2.1/schemas` beside the project (how CI checks it out),
- * else `STIX_SCHEMAS_DIR`.
+ * The schema directory: `STIX_SCHEMAS_DIR` when set, else the copy shipped with the project
+ * (`vendor/stix2.1/schemas`, found from this module whether it runs from `src/` or `dist/src/`).
  */
 export function resolveStixSchemasDir(): string {
-  const candidates = [path.resolve(process.cwd(), '../shared/stix2.1/schemas'), process.env.STIX_SCHEMAS_DIR];
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    process.env.STIX_SCHEMAS_DIR,
+    path.resolve(here, '../../vendor/stix2.1/schemas'),
+    path.resolve(here, '../../../vendor/stix2.1/schemas'),
+  ];
   for (const dir of candidates) {
     if (dir && existsSync(path.join(dir, 'common', 'bundle.json'))) return path.resolve(dir);
   }
-  throw new Error(
-    `STIX 2.1 schemas not found: looked in ${candidates[0]} and STIX_SCHEMAS_DIR (${candidates[1] ?? 'unset'})`,
-  );
+  throw new Error(`STIX 2.1 schemas not found: looked in ${candidates.filter(Boolean).join(', ')}`);
 }
 
 function jsonFilesUnder(dir: string): string[] {

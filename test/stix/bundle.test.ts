@@ -210,16 +210,17 @@ describe('validateStixBundle', () => {
   const good = (): MutableBundle => structuredClone(buildEnrichmentBundle(input()).bundle) as unknown as MutableBundle;
   const firstIndicator = (bundle: MutableBundle) => bundle.objects.find((o) => o.type === 'indicator')!;
 
-  it('finds the schemas beside the project, else through STIX_SCHEMAS_DIR', () => {
-    const beside = path.resolve(process.cwd(), '../shared/stix2.1/schemas');
-    expect(resolveStixSchemasDir()).toBe(beside);
+  it('uses the schemas shipped with the project (whatever the working directory), or STIX_SCHEMAS_DIR when set', () => {
+    const shipped = path.resolve('vendor/stix2.1/schemas');
     const [cwd, env] = [process.cwd(), process.env.STIX_SCHEMAS_DIR];
     try {
-      process.chdir('/');
       delete process.env.STIX_SCHEMAS_DIR;
-      expect(() => resolveStixSchemasDir()).toThrow(/STIX 2.1 schemas not found/);
-      process.env.STIX_SCHEMAS_DIR = beside;
-      expect(resolveStixSchemasDir()).toBe(beside);
+      process.chdir('/');
+      expect(resolveStixSchemasDir()).toBe(shipped);
+      process.env.STIX_SCHEMAS_DIR = path.join(shipped, 'nowhere');
+      expect(resolveStixSchemasDir()).toBe(shipped); // a setting without the schemas is passed over
+      process.env.STIX_SCHEMAS_DIR = path.join(cwd, 'vendor/stix2.1/schemas/../schemas');
+      expect(resolveStixSchemasDir()).toBe(shipped);
     } finally {
       process.chdir(cwd);
       if (env === undefined) delete process.env.STIX_SCHEMAS_DIR;
@@ -269,11 +270,11 @@ describe('validateStixBundle', () => {
   });
 
   it.each(
-    readdirSync('../shared/stix2.1/examples', { recursive: true, encoding: 'utf8' })
+    readdirSync('vendor/stix2.1/examples', { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.json') && !file.startsWith('interop-'))
       .sort(),
   )('accepts the OASIS example %s', (file) => {
-    expectValid(JSON.parse(readFileSync(path.join('../shared/stix2.1/examples', file), 'utf8')));
+    expectValid(JSON.parse(readFileSync(path.join('vendor/stix2.1/examples', file), 'utf8')));
   });
 });
 
