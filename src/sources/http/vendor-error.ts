@@ -1,4 +1,3 @@
-import { TimeoutError } from 'ky';
 import type { Vendor } from '../../domain/vendor.js';
 
 /** Codes a vendor failure surfaces with; they reach GraphQL clients as `extensions.code`. */
@@ -54,9 +53,17 @@ const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 
-/** Turns a thrown fetch/ky error into a VendorError, recognising timeouts and TLS failures. */
+/** A vendor call that got no complete answer within its timeout. */
+export class CallTimeoutError extends Error {
+  constructor(readonly method: string, readonly url: string) {
+    super(`${method} ${url} timed out`);
+    this.name = 'CallTimeoutError';
+  }
+}
+
+/** Turns a thrown network error into a VendorError, recognising timeouts and TLS failures. */
 export function classifyNetworkError(error: unknown, vendor: Vendor, sourceName: string, what: string, redact: (s: string) => string): VendorError {
-  if (error instanceof TimeoutError) {
+  if (error instanceof CallTimeoutError) {
     return new VendorError('UPSTREAM_UNAVAILABLE', vendor, sourceName, `${what} timed out`);
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { TimeoutError } from 'ky';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Vendor } from '../../domain/vendor.js';
 import { childLogger } from '../../observability/logger.js';
 import { vendorCallSeconds, vendorCalls } from '../../observability/metrics.js';
-import { VendorError, classifyNetworkError } from './vendor-error.js';
+import { CallTimeoutError, VendorError, classifyNetworkError } from './vendor-error.js';
 
 /** Where a client reports the outcome of each call (after retries), so source health stays current. */
 export interface HealthSink {
@@ -258,7 +257,7 @@ export class VendorHttp {
       }
       return { status: response.statusCode, headers: response.headers, text: null, body: response.body };
     } catch (error) {
-      if (timedOut) throw new TimeoutError({ method, url: this.redact(target) } as Request);
+      if (timedOut) throw new CallTimeoutError(method, this.redact(target));
       // Shaped like fetch's failures (the cause carries the code), which classifyNetworkError reads.
       throw new Error('request failed', { cause: error });
     } finally {
@@ -288,7 +287,7 @@ export class VendorHttp {
         else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
         return Math.max(0, after < this.maxRetryAfterMs ? after : this.maxRetryAfterMs);
       }
-    } else if (failure instanceof TimeoutError && !repeatable) {
+    } else if (failure instanceof CallTimeoutError && !repeatable) {
       return null;
     }
     return Math.min(this.backoffLimitMs, Math.random() * 300 * 2 ** (retryCount - 1));
@@ -337,7 +336,7 @@ function compact(params?: CallOptions['searchParams']): Record<string, string> |
 }
 
 function errorLabel(error: unknown): string {
-  if (error instanceof TimeoutError) return 'timeout';
+  if (error instanceof CallTimeoutError) return 'timeout';
   return 'network_error';
 }
 
