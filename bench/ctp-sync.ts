@@ -116,7 +116,9 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
     ],
   }));
   const profile = process.env.BENCH_HUB_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
+  // The hub runs as `npm start` runs it: the same V8 heap cap (SOCGRAPH_HEAP_MB, default 192 MB).
+  const heap = `--max-old-space-size=${process.env.SOCGRAPH_HEAP_MB ?? 192}`;
+  const child = spawn(process.execPath, [heap, ...profile, 'dist/src/main.js'], {
     env: {
       ...process.env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_OPTIONS ?? '', HUB_CONFIG: config, LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       BENCH_CTP_USER: ctp.credentials.username, BENCH_CTP_PASSWORD: ctp.credentials.password,
