@@ -15,6 +15,7 @@ import { ctixIocType, toIndicatorType } from '../src/sources/cyware-ctix/map.js'
 import { ctixSettingsSchema } from '../src/sources/cyware-ctix/settings.js';
 import type { IndicatorType } from '../src/domain/model.js';
 import { logger } from '../src/observability/logger.js';
+import { hubNodeArgs } from './hub-node-args.js';
 
 /**
  * cftr: BENCH_INCIDENTS (default 1000) Respond incidents, each from a bulk selection of BENCH_BATCH (default 10)
@@ -111,8 +112,7 @@ async function hubRun(ctix: RunningSandbox, cftr: RunningSandbox): Promise<RunFi
   const made = spawnSync(process.execPath, ['dist/src/cli/token.js', 'create', '--role', 'OPERATOR', '--name', 'bench'], { env, encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`token: ${made.stderr}`);
   const token = made.stdout.trim();
-  const profile = process.env.BENCH_HUB_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...hubNodeArgs(), 'dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -8,6 +8,7 @@ import { Agent } from 'undici';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/kit/index.js';
 import { createIbmResilientSandbox } from '../src/sandbox/ibm-resilient/index.js';
 import { createSecureworksCtpSandbox } from '../src/sandbox/secureworks-ctp/index.js';
+import { hubNodeArgs } from './hub-node-args.js';
 
 /**
  * ctp-sync: N CTP tickets × 3 worklogs × 1 attachment (4 KB) through both sandboxes, by the hub (a child
@@ -115,10 +116,7 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
       { name: 'soar', vendor: 'IBM_RESILIENT', baseUrl: soar.apiUrl, tlsVerify: false, credentials: { apiKeyId: 'BENCH_SOAR_ID', apiKeySecret: 'BENCH_SOAR_SECRET' } },
     ],
   }));
-  const profile = process.env.BENCH_HUB_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE_DIR}`] : [];
-  // The hub runs as `npm start` runs it: the same V8 heap cap (SOCGRAPH_HEAP_MB, default 192 MB).
-  const heap = `--max-old-space-size=${process.env.SOCGRAPH_HEAP_MB ?? 192}`;
-  const child = spawn(process.execPath, [heap, ...profile, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...hubNodeArgs(), 'dist/src/main.js'], {
     env: {
       ...process.env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_OPTIONS ?? '', HUB_CONFIG: config, LOG_LEVEL: process.env.BENCH_HUB_LOG_LEVEL ?? 'error', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       BENCH_CTP_USER: ctp.credentials.username, BENCH_CTP_PASSWORD: ctp.credentials.password,
