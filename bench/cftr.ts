@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import pg from 'pg';
 import { createCywareCftrSandbox } from '../src/sandbox/cyware-cftr/index.js';
 import { createCywareCtixSandbox } from '../src/sandbox/cyware-ctix/index.js';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/kit/index.js';
@@ -16,6 +15,8 @@ import { ctixSettingsSchema } from '../src/sources/cyware-ctix/settings.js';
 import type { IndicatorType } from '../src/domain/model.js';
 import { logger } from '../src/observability/logger.js';
 import { hubNodeArgs } from './hub-node-args.js';
+import { testDatabase } from '../test/support/database.js';
+import { control } from '../test/support/sandbox-control.js';
 
 /**
  * cftr: BENCH_INCIDENTS (default 1000) Respond incidents, each from a bulk selection of BENCH_BATCH (default 10)
@@ -91,7 +92,7 @@ async function seed(ctix: RunningSandbox): Promise<Array<{ id: string; type: str
  * OPERATOR token made with `npm run token` first. Timed from the first mutation to the last answer.
  */
 async function hubRun(ctix: RunningSandbox, cftr: RunningSandbox): Promise<RunFigures> {
-  const database = await benchDatabase();
+  const database = await testDatabase('sg_bench');
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-cftr-'));
   const config = join(dir, 'hub.json');
   writeFileSync(config, JSON.stringify({
@@ -232,36 +233,7 @@ function batches<T>(items: T[]): T[][] {
   return out;
 }
 
-/** With DATABASE_URL, a fresh database on that server (dropped afterwards); else the embedded one in memory. */
-async function benchDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const server = process.env.DATABASE_URL;
-  if (!server) return { url: undefined, drop: async () => undefined };
-  const name = `sg_bench_cftr_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
-async function control(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${sandbox.origin}/__sandbox${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;

@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import pg from 'pg';
 import { Agent } from 'undici';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/kit/index.js';
 import { createIbmResilientSandbox } from '../src/sandbox/ibm-resilient/index.js';
 import { createSecureworksCtpSandbox } from '../src/sandbox/secureworks-ctp/index.js';
 import { hubNodeArgs } from './hub-node-args.js';
+import { testDatabase } from '../test/support/database.js';
+import { control } from '../test/support/sandbox-control.js';
 
 /**
  * ctp-sync: N CTP tickets × 3 worklogs × 1 attachment (4 KB) through both sandboxes, by the hub (a child
@@ -87,25 +88,8 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
   soar.calls.clear();
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
   const config = join(dir, 'hub.yaml');
-  let databaseUrl = process.env.DATABASE_URL;
-  let dropDatabase: (() => Promise<void>) | null = null;
-  if (databaseUrl) {
-    const name = `sg_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
-  }
+  const database = await testDatabase('sg_bench');
+  const databaseUrl = database.url;
   writeFileSync(config, JSON.stringify({
     server: { port: 0, host: '127.0.0.1' },
     database: { dataDir: join(dir, 'pglite') },
@@ -157,7 +141,7 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
-    await dropDatabase?.();
+    await database.drop();
   }
 }
 
@@ -206,13 +190,6 @@ async function floorRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunF
   return outcome(ctp, soar, (performance.now() - started) / 1000, null);
 }
 
-async function control(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${sandbox.origin}/__sandbox${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: insecure,
-  } as RequestInit);
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
 
 function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { IndicatorRef } from '../src/domain/enrichment.js';
 import type { RunningHub } from '../src/hub.js';
 import type { RunningSandbox } from '../src/sandbox/kit/index.js';
+import { testDatabase } from '../test/support/database.js';
+import { control } from '../test/support/sandbox-control.js';
 
 /**
  * enrichment: BENCH_IOCS indicators (default 1,000; 30 % of them repeats) spread over tickets of 50, each ticket
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
   const { EnrichmentEngine } = await import('../src/enrichment/enrichment-engine.js');
   const { extractIndicators } = await import('../src/indicators/extract.js');
 
-  const database = await benchDatabase();
+  const database = await testDatabase('sg_bench');
   const hub = await startHub({
     config: hubConfigSchema.parse({ sandboxes: 'all', server: { port: 0, host: '127.0.0.1' }, jobs: {} }),
     embeddedDataDir: 'memory', developmentToken: false, databaseUrl: database.url,
@@ -271,35 +272,7 @@ async function floor(hub: RunningHub, lookups: Array<{ name: ProviderName; ref: 
   })));
 }
 
-async function control(sandboxHandle: RunningSandbox, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${sandboxHandle.origin}/__sandbox${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} /__sandbox${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? null : response.json();
-}
 
-/** With DATABASE_URL, a fresh database on that server (dropped afterwards); otherwise the embedded one in memory. */
-async function benchDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const server = process.env.DATABASE_URL;
-  if (!server) return { url: undefined, drop: async () => undefined };
-  const name = `sg_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 function round(n: number, digits = 1): number {
   return Number(n.toFixed(digits));

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Where a test file's hub keeps its data: with DATABASE_URL (CI's server run), a fresh database on that
- * server per test file, dropped afterwards; without it, the embedded in-memory database.
+ * Where a test file's (or a bench's) hub keeps its data: with DATABASE_URL (CI's server run), a fresh database
+ * on that server, dropped afterwards; without it, the embedded in-memory database.
  */
-export async function testDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
+export async function testDatabase(prefix = 'sg_test'): Promise<{ url: string | undefined; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (!server) return { url: undefined, drop: async () => undefined };
-  const name = `sg_test_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
