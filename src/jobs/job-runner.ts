@@ -111,11 +111,7 @@ export class JobRunner {
     for (const [name, status] of this.jobs) {
       const vendors = status.definition.pollsVendors;
       if (!vendors || this.pinned.has(name)) continue;
-      const intervals = this.sources.list()
-        .filter((s) => vendors.includes(s.config.vendor) && s.config.enabled)
-        .map((s) => s.config.pollIntervalSeconds)
-        .filter((n) => n > 0);
-      const next = intervals.length ? Math.min(...intervals) : 0;
+      const next = this.sources.pollInterval(vendors);
       if (next !== status.intervalSeconds && this.started) this.reschedule(name, next);
       else status.intervalSeconds = next;
     }

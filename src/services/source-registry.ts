@@ -81,6 +81,28 @@ export class SourceRegistry {
     return this.list().filter((s) => s.config.vendor === vendor);
   }
 
+  /** The shortest poll interval of the enabled sources of these vendors; 0 when none polls. */
+  pollInterval(vendors: readonly Vendor[]): number {
+    const intervals = this.list()
+      .filter((s) => vendors.includes(s.config.vendor) && s.config.enabled)
+      .map((s) => s.config.pollIntervalSeconds)
+      .filter((n) => n > 0);
+    return intervals.length ? Math.min(...intervals) : 0;
+  }
+
+  /**
+   * The enabled source of `vendor` that `owner` works with: the one its setting `settingKey` names (`wanted`), else
+   * the only enabled one. Throws a message naming the setting when there is none, or several and none named.
+   */
+  partnerOf(owner: RegisteredSource, vendor: Vendor, wanted: string | null | undefined, settingKey: string): RegisteredSource {
+    const candidates = this.ofVendor(vendor).filter((s) => s.config.enabled);
+    const partner = wanted ? candidates.find((s) => s.config.name === wanted) : candidates.length === 1 ? candidates[0] : undefined;
+    if (partner) return partner;
+    throw new Error(wanted
+      ? `source ${owner.config.name}: ${settingKey} '${wanted}' is not an enabled ${vendor} source`
+      : `source ${owner.config.name}: ${candidates.length} enabled ${vendor} sources; name one in ${settingKey}`);
+  }
+
   /** The vendor client of a source, built on first use. */
   client<T>(name: string): T {
     const source = this.byName.get(name);

@@ -20,15 +20,7 @@ const templatesBySource = new WeakMap<RegisteredSource, TicketTemplates>();
 /** The pair for a CTP source: its `resilientSource` setting, or the only Resilient source configured. */
 export function ctpResilientPair(sources: SourceRegistry, ctpSource: RegisteredSource): CtpResilientPair {
   const settings = secureworksCtpSettings.parse(ctpSource.config.settings);
-  const candidates = sources.ofVendor(Vendor.IBM_RESILIENT).filter((s) => s.config.enabled);
-  const resilientSource = settings.resilientSource
-    ? candidates.find((s) => s.config.name === settings.resilientSource)
-    : candidates.length === 1 ? candidates[0] : undefined;
-  if (!resilientSource) {
-    throw new Error(settings.resilientSource
-      ? `source ${ctpSource.config.name}: resilientSource '${settings.resilientSource}' is not an enabled IBM_RESILIENT source`
-      : `source ${ctpSource.config.name}: ${candidates.length} enabled IBM_RESILIENT sources; name one in settings.resilientSource`);
-  }
+  const resilientSource = sources.partnerOf(ctpSource, Vendor.IBM_RESILIENT, settings.resilientSource, 'settings.resilientSource');
   let templates = templatesBySource.get(ctpSource);
   if (!templates) {
     templates = new TicketTemplates(settings.templates, settings.timeZone);

@@ -42,12 +42,10 @@ const FIRST_LOOKBACK_MS = 24 * 3600_000;
  */
 export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefinition {
   const seeded = new Set<string>();
-  const ctpSources = hub.sources.ofVendor(Vendor.SECUREWORKS_CTP);
-  const intervals = ctpSources.map((s) => s.config.pollIntervalSeconds).filter((n) => n > 0);
   return {
     name: CTP_RESILIENT_SYNC,
     description: 'Secureworks CTP tickets into IBM Resilient incidents (notes, attachments, updates, closes) and Resilient closes back to CTP',
-    intervalSeconds: intervals.length ? Math.min(...intervals) : 0,
+    intervalSeconds: hub.sources.pollInterval([Vendor.SECUREWORKS_CTP]),
     pollsVendors: [Vendor.SECUREWORKS_CTP],
     async run(ctx) {
       const totals: RunTotals = { tickets: 0, acknowledged: 0, failed: 0, mirroredOnly: 0, incidentsCreated: 0, incidentsClosed: 0, notesAdded: 0, attachmentsAdded: 0, ticketsClosed: 0, pages: 0 };

@@ -16,14 +16,7 @@ export interface IvantiEnrichmentTarget {
 /** The target of an Ivanti source: its `enrichment.ctixSource` setting, or the only enabled CTIX source. */
 export function ivantiEnrichmentTarget(sources: SourceRegistry, ivantiSource: RegisteredSource): IvantiEnrichmentTarget {
   const settings = ivantiSettings.parse(ivantiSource.config.settings);
-  const wanted = settings.enrichment.ctixSource;
-  const candidates = sources.ofVendor(Vendor.CYWARE_CTIX).filter((s) => s.config.enabled);
-  const ctixSource = wanted ? candidates.find((s) => s.config.name === wanted) : candidates.length === 1 ? candidates[0] : undefined;
-  if (!ctixSource) {
-    throw new Error(wanted
-      ? `source ${ivantiSource.config.name}: enrichment.ctixSource '${wanted}' is not an enabled CYWARE_CTIX source`
-      : `source ${ivantiSource.config.name}: ${candidates.length} enabled CYWARE_CTIX sources; name one in enrichment.ctixSource`);
-  }
+  const ctixSource = sources.partnerOf(ivantiSource, Vendor.CYWARE_CTIX, settings.enrichment.ctixSource, 'settings.enrichment.ctixSource');
   return {
     ivantiSource,
     ctixSource,

@@ -38,11 +38,10 @@ interface RunTotals {
  * previous run failed or was interrupted on — through retrieve, extract, enrich, publish and write back.
  */
 export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinition {
-  const intervals = hub.sources.ofVendor(Vendor.IVANTI_ITSM).map((s) => s.config.pollIntervalSeconds).filter((n) => n > 0);
   return {
     name: IVANTI_ENRICHMENT,
     description: 'Ivanti ITSM incidents: extract indicators, enrich them, publish a STIX bundle to CTIX, record it in Ivanti and write a journal note back',
-    intervalSeconds: intervals.length ? Math.min(...intervals) : 0,
+    intervalSeconds: hub.sources.pollInterval([Vendor.IVANTI_ITSM]),
     pollsVendors: [Vendor.IVANTI_ITSM],
     async run(ctx) {
       const totals: RunTotals = {
