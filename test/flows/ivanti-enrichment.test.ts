@@ -204,6 +204,17 @@ describe('Ivanti enrichment playbook', () => {
     expect((await graphTicket(late.RecId)).indicators.map((i: any) => i.value)).toEqual(['5.188.206.16']);
   });
 
+  it('takes an incident that becomes visible late with an earlier CreatedDateTime (within lateArrivalSeconds), once', async () => {
+    const now = await newIncident({ Subject: 'On time 5.188.206.21' });
+    expect(await runPlaybook()).toMatchObject({ failed: 0, processed: 1 });
+    // Created two minutes ago by Ivanti's clock, but visible only now: behind the cursor.
+    const late = await newIncident({ Subject: 'Visible late 5.188.206.22', CreatedDateTime: new Date(Date.now() - 120_000).toISOString() });
+    expect(await runPlaybook()).toMatchObject({ incidentsFound: 1, processed: 1, notesAdded: 1, failed: 0 });
+    expect(await runPlaybook()).toMatchObject({ incidentsFound: 0, processed: 0, notesAdded: 0 });
+    for (const incident of [now, late]) expect(await hubNotes(incident.RecId)).toHaveLength(1);
+    expect((await graphTicket(late.RecId)).indicators.map((i: any) => i.value)).toEqual(['5.188.206.22']);
+  });
+
   it('resumes after a failed journal note write: the note is written once and nothing is published or recorded twice', async () => {
     const incident = await newIncident({ Subject: 'Note write fails 146.70.53.12' });
     await control(ivanti, 'PUT', '/faults', { method: 'POST', pathPattern: 'journal__Notess$', next: [{ status: 500 }] });

@@ -31,6 +31,13 @@ export class EnrichmentProgress {
     return this.repo.find({ where: { sourceId: this.sourceId, step: Not('DONE' as IvantiEnrichmentStep) }, order: { incidentCreatedAt: 'ASC', incidentNumber: 'ASC' } });
   }
 
+  /** Which of these incidents the playbook has already taken (enqueued at some point). */
+  async known(recIds: string[]): Promise<Set<string>> {
+    if (recIds.length === 0) return new Set();
+    const rows = await this.repo.find({ select: { incidentRecId: true }, where: { sourceId: this.sourceId, incidentRecId: In(recIds) } });
+    return new Set(rows.map((r) => r.incidentRecId));
+  }
+
   /** Which of these RecIds are incidents the playbook created to record a publication. */
   async recordIncidents(recIds: string[]): Promise<Set<string>> {
     if (recIds.length === 0) return new Set();

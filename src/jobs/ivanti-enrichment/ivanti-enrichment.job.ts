@@ -73,8 +73,9 @@ export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinitio
 }
 
 /**
- * Reads the incidents created since the source's cursor, page by page: each page's incidents are enqueued, then
- * the cursor moves past them. The playbook's own record incidents are skipped (and passed by the cursor).
+ * Reads the incidents created since the source's cursor (less `lateArrivalSeconds`), page by page: each page's
+ * incidents not taken before are enqueued, then the cursor moves past them. The playbook's own record incidents
+ * are skipped (and passed by the cursor).
  */
 async function enqueueNewIncidents(
   target: IvantiEnrichmentTarget, progress: EnrichmentProgress, cursors: Record<string, IncidentCursor>, totals: RunTotals,
@@ -82,14 +83,20 @@ async function enqueueNewIncidents(
 ): Promise<Map<string, IvantiIncident>> {
   const name = target.ivantiSource.config.name;
   const { pageSize, incidentFilter, enrichment } = target.settings;
-  const since = cursors[name] ? new Date(cursors[name].createdAt) : new Date(Date.now() - enrichment.firstRunLookbackHours * 3600_000);
+  const start = cursors[name] ?? null;
+  const since = start
+    ? new Date(Date.parse(start.createdAt) - enrichment.lateArrivalSeconds * 1000)
+    : new Date(Date.now() - enrichment.firstRunLookbackHours * 3600_000);
   const fresh = new Map<string, IvantiIncident>();
   let page: IvantiIncident[] = [];
   const flush = async () => {
     if (page.length === 0) return;
-    const records = await progress.recordIncidents(page.map((i) => i.RecId));
-    const theirs = page.filter((i) => !records.has(i.RecId) && !isPlaybookRecord(i));
-    totals.ownRecordsSkipped += page.length - theirs.length;
+    const ids = page.map((i) => i.RecId);
+    const [records, known] = await Promise.all([progress.recordIncidents(ids), progress.known(ids)]);
+    const own = page.filter((i) => records.has(i.RecId) || isPlaybookRecord(i));
+    const theirs = page.filter((i) => !known.has(i.RecId) && !own.includes(i));
+    // Behind the cursor (the late-arrival window) only what was never seen counts.
+    totals.ownRecordsSkipped += own.filter((i) => !isBehindCursor(i, start)).length;
     totals.incidentsFound += theirs.length;
     await progress.enqueue(theirs);
     for (const incident of theirs) fresh.set(incident.RecId, incident);
@@ -99,7 +106,6 @@ async function enqueueNewIncidents(
     page = [];
   };
   for await (const incident of target.ivanti.incidentsCreatedSince(since, { pageSize, filter: incidentFilter ?? undefined })) {
-    if (isBehindCursor(incident, cursors[name] ?? null)) continue;
     page.push(incident);
     if (page.length >= pageSize) await flush();
   }

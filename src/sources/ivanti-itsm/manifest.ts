@@ -48,6 +48,11 @@ export const ivantiSettings = z.object({
     ctixSource: z.string().min(1).nullable().default(null),
     /** How far back the very first run looks for incidents. */
     firstRunLookbackHours: z.number().min(0).default(24),
+    /**
+     * Each poll also re-reads this far behind its cursor, so an incident that becomes visible late with an earlier
+     * CreatedDateTime (a slow transaction, an import) is still taken; those already taken are recognised by RecId.
+     */
+    lateArrivalSeconds: z.number().int().min(0).max(86_400).default(300),
     /** Later runs ask a provider that failed again, this many times at most, then one follow-up note gives its answers. */
     gapRetries: z.number().int().min(0).max(1000).default(30),
     /** Incidents processed at once. */
