@@ -3,6 +3,7 @@ import type { CftrClient } from '../sources/cyware-cftr/client.js';
 import { toIncidentData } from '../sources/cyware-cftr/map.js';
 import type { CftrIncidentWire } from '../sources/cyware-cftr/wire.js';
 import { IncidentEntity, IndicatorEntity } from '../store/entities/index.js';
+import { incidentUpsertSql, incidentValues } from '../store/incident-mirror.js';
 import type { Queryable } from '../store/queryable.js';
 import type { IncidentPlan } from './incident-plan.js';
 
@@ -23,7 +24,7 @@ export interface RecordOutcome extends RecordedIncident {
 
 /**
  * Records a created Respond incident in ONE statement, so it is all or nothing and costs one round trip however
- * many IOCs it links: the incident (source CFTR; the same upsert as `incident-mirror.ts`, keyed by source and
+ * many IOCs it links: the incident (source CFTR; `incident-mirror.ts`'s upsert, keyed by source and
  * Respond id), its linked IOCs as indicators with sightings on the incident and on their CTIX objects, the incident
  * against each CTIX object it was made from, and — with a claim — the idempotency claim marked DONE with the answer
  * retries get. Answers the stored incident and indicator rows.
@@ -40,8 +41,7 @@ export async function recordCftrIncident(db: Queryable, plan: IncidentPlan, wire
     claim?.id ?? null,
     claim?.token ?? null,
     JSON.stringify(plan.skipped),
-    data.externalId, data.url, data.title, data.description, data.status, data.severity, data.phase, data.resolution,
-    data.resolutionSummary, JSON.stringify(data.customFields), data.version, data.createdAt, data.updatedAt, data.closedAt,
+    ...incidentValues(data),
   ]);
   const incident = toIncidentEntity(row.incident);
   const indicators = (row.indicators as Array<Record<string, unknown>>).map(toIndicatorEntity);
@@ -53,14 +53,7 @@ export async function recordCftrIncident(db: Queryable, plan: IncidentPlan, wire
 
 const RECORD_SQL = `
 WITH inc AS (
-  INSERT INTO incident (source_id, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,
-                        custom_fields, version, created_at, updated_at, closed_at)
-  VALUES ($2, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21, $22)
-  ON CONFLICT (source_id, external_id) DO UPDATE SET
-    url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
-    severity = EXCLUDED.severity, phase = EXCLUDED.phase, resolution = EXCLUDED.resolution,
-    resolution_summary = EXCLUDED.resolution_summary, custom_fields = EXCLUDED.custom_fields, version = EXCLUDED.version,
-    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
+  ${incidentUpsertSql(2, 9)}
   RETURNING *
 ), wanted AS (
   SELECT l.ord, l.type, l.value, l.ctix_id FROM jsonb_to_recordset($1::jsonb) AS l(ord int, type text, value text, ctix_id text)

@@ -6,17 +6,11 @@ import type { Vendor } from '../domain/vendor.js';
 import { AGGREGATE_VERDICT_SQL } from './verdict-aggregation.js';
 
 /** A stored provider answer (the `enrichment` row) with whether it is still fresh by the database clock. */
-export interface StoredAnswer {
+export interface StoredAnswer extends Omit<EnrichmentResult, 'callsSpent'> {
   id: string;
   indicatorId: string;
   provider: Vendor;
   source: string | null;
-  verdict: Verdict;
-  score: number | null;
-  summary: string;
-  details: Record<string, unknown>;
-  link: string | null;
-  notFound: boolean;
   fetchedAt: Date;
   expiresAt: Date;
   fresh: boolean;

@@ -60,9 +60,36 @@ export async function mirrorIncidentsPreparingWrites(db: Queryable, sourceId: st
 }
 
 function incidentParameters(sourceId: string, data: IncidentData, ticketId: string | null): unknown[] {
+  return [sourceId, ...incidentValues(data), ticketId];
+}
+
+/** The columns an incident is stored with: its source, then the 14 of `incidentValues`. */
+const INCIDENT_COLUMNS = `source_id, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,
+                        custom_fields, version, created_at, updated_at, closed_at`;
+
+/** A stored incident takes the platform's latest state. */
+const INCIDENT_CONFLICT = `ON CONFLICT (source_id, external_id) DO UPDATE SET
+    url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
+    severity = EXCLUDED.severity, phase = EXCLUDED.phase, resolution = EXCLUDED.resolution,
+    resolution_summary = EXCLUDED.resolution_summary, custom_fields = EXCLUDED.custom_fields, version = EXCLUDED.version,
+    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at`;
+
+/**
+ * The incident upsert (no RETURNING) for statements that store one incident: the source id is parameter
+ * `$sourceParam`, `incidentValues(data)` are the 14 parameters from `$firstValueParam` on.
+ */
+export function incidentUpsertSql(sourceParam: number, firstValueParam: number): string {
+  const values = Array.from({ length: 14 }, (_, i) => `$${firstValueParam + i}${i === 9 ? '::jsonb' : ''}`);
+  return `INSERT INTO incident (${INCIDENT_COLUMNS})
+  VALUES ($${sourceParam}, ${values.join(', ')})
+  ${INCIDENT_CONFLICT}`;
+}
+
+/** An incident's values in `incidentUpsertSql`'s order. */
+export function incidentValues(data: IncidentData): unknown[] {
   return [
-    sourceId, data.externalId, data.url, data.title, data.description, data.status, data.severity, data.phase, data.resolution,
-    data.resolutionSummary, JSON.stringify(data.customFields), data.version, data.createdAt, data.updatedAt, data.closedAt, ticketId,
+    data.externalId, data.url, data.title, data.description, data.status, data.severity, data.phase, data.resolution,
+    data.resolutionSummary, JSON.stringify(data.customFields), data.version, data.createdAt, data.updatedAt, data.closedAt,
   ];
 }
 
@@ -84,14 +111,7 @@ export async function linkedIncident(db: Queryable, ticketId: string, incidentSo
 
 const MIRROR_INCIDENT_SQL = `
 WITH up AS (
-  INSERT INTO incident (source_id, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,
-                        custom_fields, version, created_at, updated_at, closed_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15)
-  ON CONFLICT (source_id, external_id) DO UPDATE SET
-    url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
-    severity = EXCLUDED.severity, phase = EXCLUDED.phase, resolution = EXCLUDED.resolution,
-    resolution_summary = EXCLUDED.resolution_summary, custom_fields = EXCLUDED.custom_fields, version = EXCLUDED.version,
-    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
+  ${incidentUpsertSql(1, 2)}
   RETURNING id
 ), prior AS (
   SELECT incident_id FROM ticket_incident WHERE ticket_id = $16::uuid AND incident_source_id = $1
@@ -108,16 +128,11 @@ WITH input AS (
     resolution_summary text, custom_fields jsonb, version text, created_at timestamptz, updated_at timestamptz, closed_at timestamptz,
     ticket_id uuid, notes jsonb, attachments jsonb)
 ), up AS (
-  INSERT INTO incident (source_id, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,
-                        custom_fields, version, created_at, updated_at, closed_at)
+  INSERT INTO incident (${INCIDENT_COLUMNS})
   SELECT $1, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,
          custom_fields, version, created_at, updated_at, closed_at
   FROM input ORDER BY external_id
-  ON CONFLICT (source_id, external_id) DO UPDATE SET
-    url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
-    severity = EXCLUDED.severity, phase = EXCLUDED.phase, resolution = EXCLUDED.resolution,
-    resolution_summary = EXCLUDED.resolution_summary, custom_fields = EXCLUDED.custom_fields, version = EXCLUDED.version,
-    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
+  ${INCIDENT_CONFLICT}
   RETURNING id, external_id
 ), prior AS (
   SELECT ticket_id, incident_id FROM ticket_incident WHERE incident_source_id = $1 AND ticket_id IN (SELECT ticket_id FROM input)

@@ -27,20 +27,25 @@ export async function mirrorTicket(db: Queryable, sourceId: string, data: Ticket
   return mirrored(rows[0] as MirrorRow, data);
 }
 
-const MIRROR_TICKET_SQL = `
-WITH old AS (
-  SELECT id, version FROM ticket WHERE source_id = $1 AND external_id = $2
-), up AS (
-  INSERT INTO ticket (source_id, external_id, url, title, description, status, vendor_status, priority, ticket_type, grouping_type,
-                      close_code, close_codes, version, fields, created_at, updated_at, closed_at, synced_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb, $15, $16, $17, now())
-  ON CONFLICT (source_id, external_id) DO UPDATE SET
+const TICKET_COLUMNS = `source_id, external_id, url, title, description, status, vendor_status, priority, ticket_type, grouping_type,
+                      close_code, close_codes, version, fields, created_at, updated_at, closed_at, synced_at`;
+
+/** A stored ticket takes the vendor's latest state. */
+const TICKET_CONFLICT = `ON CONFLICT (source_id, external_id) DO UPDATE SET
     url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
     vendor_status = EXCLUDED.vendor_status, priority = EXCLUDED.priority, ticket_type = EXCLUDED.ticket_type,
     grouping_type = EXCLUDED.grouping_type, close_code = EXCLUDED.close_code,
     close_codes = COALESCE(EXCLUDED.close_codes, ticket.close_codes), -- keep what we learnt when a read omits them
     version = EXCLUDED.version, fields = EXCLUDED.fields, created_at = EXCLUDED.created_at,
-    updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, synced_at = now()
+    updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, synced_at = now()`;
+
+const MIRROR_TICKET_SQL = `
+WITH old AS (
+  SELECT id, version FROM ticket WHERE source_id = $1 AND external_id = $2
+), up AS (
+  INSERT INTO ticket (${TICKET_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14::jsonb, $15, $16, $17, now())
+  ${TICKET_CONFLICT}
   RETURNING id
 ), worklogs AS (
   INSERT INTO worklog (ticket_id, external_key, author, type, body, created_at)
@@ -122,18 +127,11 @@ WITH input AS (
 ), old AS (
   SELECT id, external_id, version FROM ticket WHERE source_id = $1 AND external_id IN (SELECT external_id FROM input)
 ), up AS (
-  INSERT INTO ticket (source_id, external_id, url, title, description, status, vendor_status, priority, ticket_type, grouping_type,
-                      close_code, close_codes, version, fields, created_at, updated_at, closed_at, synced_at)
+  INSERT INTO ticket (${TICKET_COLUMNS})
   SELECT $1, external_id, url, title, description, status, vendor_status, priority, ticket_type, grouping_type,
          close_code, close_codes, version, fields, created_at, updated_at, closed_at, now()
   FROM input ORDER BY external_id
-  ON CONFLICT (source_id, external_id) DO UPDATE SET
-    url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, status = EXCLUDED.status,
-    vendor_status = EXCLUDED.vendor_status, priority = EXCLUDED.priority, ticket_type = EXCLUDED.ticket_type,
-    grouping_type = EXCLUDED.grouping_type, close_code = EXCLUDED.close_code,
-    close_codes = COALESCE(EXCLUDED.close_codes, ticket.close_codes), -- keep what we learnt when a read omits them
-    version = EXCLUDED.version, fields = EXCLUDED.fields, created_at = EXCLUDED.created_at,
-    updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, synced_at = now()
+  ${TICKET_CONFLICT}
   RETURNING id, external_id
 ), worklogs AS (
   INSERT INTO worklog (ticket_id, external_key, author, type, body, created_at)

@@ -1,17 +1,14 @@
 import type { IndicatorOutcome } from '../../src/enrichment/enrichment-outcome.js';
 import { EnrichmentEntity, IndicatorEntity } from '../../src/store/entities/index.js';
-import { startTestHub, type TestHub } from '../support/hub.js';
+import type { TestHub } from '../support/hub.js';
 import { control } from '../support/sandbox-control.js';
-import { callsTo, lastSeq, randomMd5, randomPublicIp, randomSha256, sandboxOf, setQuota, setSettings } from './enrichment-support.js';
+import { callsTo, lastSeq, randomMd5, randomPublicIp, randomSha256, sandboxOf, setSettings, startGenerousHub } from './enrichment-support.js';
 
 let hub: TestHub;
 
 beforeAll(async () => {
-  hub = await startTestHub({ config: { sandboxes: 'all' } });
-  // Generous budgets: these tests are about the cache, routing and failures, not pacing (quota.test.ts).
-  await setQuota(hub, 'virustotal', { perMinute: 1000, perDay: 100_000 });
-  await setQuota(hub, 'abuseipdb', { perDay: 100_000 });
-  await setQuota(hub, 'hybrid-analysis', { perMinute: 1000, perHour: 100_000 });
+  // Pacing is quota.test.ts's subject.
+  hub = await startGenerousHub();
 });
 
 afterAll(async () => {

@@ -1,14 +1,12 @@
-import { startTestHub, type TestHub } from '../support/hub.js';
+import type { TestHub } from '../support/hub.js';
 import { control } from '../support/sandbox-control.js';
-import { callsTo, lastSeq, randomPublicIp, randomSha256, sandboxOf, setQuota } from './enrichment-support.js';
+import { callsTo, lastSeq, randomPublicIp, randomSha256, sandboxOf, startGenerousHub } from './enrichment-support.js';
 
 let hub: TestHub;
 
 beforeAll(async () => {
-  hub = await startTestHub({ config: { sandboxes: 'all' } });
-  await setQuota(hub, 'virustotal', { perMinute: 1000, perDay: 100_000 });
-  await setQuota(hub, 'abuseipdb', { perDay: 100_000 });
-  await setQuota(hub, 'hybrid-analysis', { perMinute: 1000, perHour: 100_000 });
+  // Pacing is quota.test.ts's subject.
+  hub = await startGenerousHub();
 });
 
 afterAll(async () => {

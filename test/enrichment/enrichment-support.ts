@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningSandbox } from '../../src/sandbox/kit/index.js';
-import type { TestHub } from '../support/hub.js';
+import { startTestHub, type TestHub } from '../support/hub.js';
 import { control } from '../support/sandbox-control.js';
 
 export const PROVIDERS = ['abuseipdb', 'hybrid-analysis', 'virustotal'] as const;
@@ -33,6 +33,15 @@ export async function setQuota(hub: TestHub, name: ProviderName, quota: { perMin
 export function setSettings(hub: TestHub, name: ProviderName, settings: Record<string, unknown>): void {
   const source = hub.services.sources.get(name)!;
   source.config = { ...source.config, settings: { ...source.config.settings, ...settings } };
+}
+
+/** A hub on every sandbox with generous provider budgets: for tests about the cache, routing and failures, not pacing. */
+export async function startGenerousHub(): Promise<TestHub> {
+  const hub = await startTestHub({ config: { sandboxes: 'all' } });
+  await setQuota(hub, 'virustotal', { perMinute: 1000, perDay: 100_000 });
+  await setQuota(hub, 'abuseipdb', { perDay: 100_000 });
+  await setQuota(hub, 'hybrid-analysis', { perMinute: 1000, perHour: 100_000 });
+  return hub;
 }
 
 export function randomPublicIp(): string {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   buildEnrichmentBundle,
@@ -219,8 +220,12 @@ describe('validateStixBundle', () => {
       expect(resolveStixSchemasDir()).toBe(shipped);
       process.env.STIX_SCHEMAS_DIR = path.join(shipped, 'nowhere');
       expect(resolveStixSchemasDir()).toBe(shipped); // a setting without the schemas is passed over
-      process.env.STIX_SCHEMAS_DIR = path.join(cwd, 'vendor/stix2.1/schemas/../schemas');
-      expect(resolveStixSchemasDir()).toBe(shipped);
+      // A directory with the schemas (its common/bundle.json is what is looked for) wins over the shipped copy.
+      const elsewhere = mkdtempSync(path.join(tmpdir(), 'stix-schemas-'));
+      mkdirSync(path.join(elsewhere, 'common'));
+      copyFileSync(path.join(shipped, 'common', 'bundle.json'), path.join(elsewhere, 'common', 'bundle.json'));
+      process.env.STIX_SCHEMAS_DIR = elsewhere;
+      expect(resolveStixSchemasDir()).toBe(elsewhere);
     } finally {
       process.chdir(cwd);
       if (env === undefined) delete process.env.STIX_SCHEMAS_DIR;
