@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { SessionQueue } from './session-queue.js';
@@ -13,7 +14,7 @@ export interface ServedPostgres {
  * ordinary `pg` driver. Connections are multiplexed onto PGlite's single session by SessionQueue.
  */
 export async function servePglite(options: { dataDir?: string; port?: number }): Promise<ServedPostgres> {
-  const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto } });
+  const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto, pg_trgm } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 64 });
   // Replace the server's queue before any connection exists: handlers take it at connect time.
   (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);

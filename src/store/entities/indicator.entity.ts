@@ -6,6 +6,8 @@ import type { IndicatorType, Verdict } from '../../domain/model.js';
 @Unique('uq_indicator_type_value', ['type', 'value'])
 @Index('ix_indicator_verdict', ['verdict'])
 @Index('ix_indicator_last_seen', ['lastSeenAt'])
+/** `value text_pattern_ops` for `valuePrefix` (migration 1764430000000; TypeORM cannot describe the operator class). */
+@Index('ix_indicator_value_prefix', { synchronize: false })
 export class IndicatorEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'text' }) type: IndicatorType;

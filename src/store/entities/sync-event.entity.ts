@@ -8,6 +8,7 @@ import type { Vendor } from '../../domain/vendor.js';
 @Entity({ name: 'sync_event' })
 @Index('ix_sync_event_kind', ['kind', 'cursor'])
 @Index('ix_sync_event_vendor', ['vendor', 'cursor'])
+@Index('ix_sync_event_subject', ['subjectId', 'cursor'], { where: 'subject_id IS NOT NULL' })
 export class SyncEventEntity {
   @PrimaryColumn({ type: 'bigint', generated: 'increment' }) cursor: string;
   @Column({ type: 'text' }) kind: string;
