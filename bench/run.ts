@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ctp-sync': async () => (await import('./ctp-sync.js')).run(),
   cftr: async () => (await import('./cftr.js')).run(),
   enrichment: async () => (await import('./enrichment.js')).run(),
+  'http-client': async () => (await import('./http-client.js')).run(),
 };
 
 const name = process.argv[2];

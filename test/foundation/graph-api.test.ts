@@ -121,6 +121,19 @@ describe('limits', () => {
     expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('rejects a query over the cost limit, even within the depth and alias limits', async () => {
+    const wide = 'id title description status priority vendorStatus externalId url createdAt updatedAt';
+    const nested = `nodes { ${wide} incidents { id title tickets { ${wide} incidents { id title tickets { ${wide} } } } } }`;
+    const aliases = Array.from({ length: 20 }, (_, i) => `t${i}: tickets(first: 100) { totalCount ${nested} }`).join(' ');
+    const { status, body } = await hub.graphql(`{ ${aliases} }`);
+    expect(status).toBe(400);
+    expect(body.errors?.[0].message).toMatch(/cost/i);
+    expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    // A dashboard's query of the same shape, one level less deep, is within it.
+    const one = await hub.graphql(`{ tickets(first: 100) { totalCount nodes { ${wide} incidents { id title tickets { ${wide} } } } } }`);
+    expect(one.body.errors).toBeUndefined();
+  });
+
   it('rejects a body over the size limit with 413', async () => {
     const response = await fetch(hub.http.url, {
       method: 'POST',
@@ -143,5 +156,9 @@ describe('operations endpoints', () => {
     const metrics = await (await fetch(`${origin}/metrics`)).text();
     expect(metrics).toContain('socgraph_graphql_requests_total');
     expect(metrics).toContain('socgraph_resolver_errors_total');
+    for (const name of ['socgraph_vendor_calls_total', 'socgraph_vendor_call_seconds', 'socgraph_job_runs_total',
+      'socgraph_sync_events_published_total', 'socgraph_sync_events_delivered_total', 'socgraph_active_subscriptions']) {
+      expect(metrics).toContain(`# TYPE ${name} `);
+    }
   });
 });
