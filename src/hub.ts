@@ -115,6 +115,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const schema = await buildGraphSchema();
     const http = await startHttpServer(services, schema);
     onStop('HTTP server', () => http.close());
+    // Runs first (steps stop in reverse): stop taking jobs before draining HTTP, so a `runJob` waiting on a run answers at once.
+    onStop('job intake', async () => jobs.quiesce());
 
     let developmentToken: string | null = null;
     if (options.developmentToken ?? sandboxSources.length > 0) {

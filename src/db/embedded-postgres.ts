@@ -80,6 +80,9 @@ function serveOnWorker(file: string, options: { dataDir?: string; port?: number 
           url: message.url,
           close: () => new Promise<void>((done, fail) => {
             closing = { resolve: done, reject: fail };
+            // Held until PGlite has closed its files: with the pool gone nothing else keeps the process alive, and an
+            // exit here would end it mid-close (and with code 0, whatever the caller meant to report).
+            worker.ref();
             worker.postMessage('close');
           }),
         });

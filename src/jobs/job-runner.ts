@@ -92,13 +92,21 @@ export class JobRunner {
     this.started = true;
   }
 
-  /** Stops ticking and taking jobs; a running job is told to stop and given `timeoutMs` to finish (pg-boss re-queues it otherwise). */
+  /** Stops ticking and taking jobs (see quiesce); a running job is given `timeoutMs` to finish (pg-boss re-queues it otherwise). */
   async stop(timeoutMs = 10_000): Promise<void> {
+    this.quiesce();
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+
+  /**
+   * The first step of a shutdown: no more ticks, running jobs told to stop (they finish what is in hand, so a
+   * run ends COMPLETED with its cursor where it got to), and `runNow` callers answered with the run as it stands.
+   */
+  quiesce(): void {
     for (const timer of this.tickers.values()) clearInterval(timer);
     this.tickers.clear();
     this.shutdown.abort();
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
   }
 
   /**
@@ -141,8 +149,9 @@ export class JobRunner {
         ? await runs.findOne({ where: { queueJobId: id } })
         // The queue already held a run: follow that one (queued or running), not an older finished one.
         : await runs.findOne({ where: [{ jobName: name, state: 'QUEUED' }, { jobName: name, state: 'RUNNING' }], order: { queuedAt: 'DESC' } });
-      if (run && (run.state === 'COMPLETED' || run.state === 'FAILED' || Date.now() > deadline)) return run;
-      if (!run && Date.now() > deadline) {
+      const giveUp = Date.now() > deadline || this.shutdown.signal.aborted;
+      if (run && (run.state === 'COMPLETED' || run.state === 'FAILED' || giveUp)) return run;
+      if (!run && giveUp) {
         const latest = await runs.findOne({ where: { jobName: name }, order: { queuedAt: 'DESC' } });
         if (latest) return latest;
         throw new Error(`${name}: a run is queued but not yet recorded; try again`);
@@ -182,6 +191,8 @@ export class JobRunner {
 
   private async execute(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
     const runs = this.dataSource.getRepository(JobRunEntity);
+    // Taken between quiesce() and pg-boss stopping: hand it back (pg-boss retries it here after a restart, or elsewhere).
+    if (this.shutdown.signal.aborted) throw new Error('the hub is shutting down; the run is retried');
     const lock = await this.acquireRunLock(definition.name, trigger);
     if (!lock) {
       // A scheduled tick while the job runs elsewhere: that run covers it; leave no trace of this one.
