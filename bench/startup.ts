@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testDatabase } from '../test/support/database.js';
+import { hubNodeArgs } from './hub-node-args.js';
+
+/**
+ * startup: how long `npm start`'s process (node with the heap cap, dist/src/main.js, every sandbox) takes from
+ * spawn to answering GraphQL, on a first start (empty database: PGlite initdb or a fresh server database,
+ * every migration) and on a restart on the same data. The issue's budget: 8 s first, 3 s restart.
+ * Without DATABASE_URL: the embedded database in a fresh folder; with it: a fresh database on that server.
+ * BENCH_STARTS (default 3) pairs of first start + restart; medians reported.
+ */
+const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+const RESTARTS_PER_FIRST = 1;
+
+interface Start {
+  /** Spawn to the "socgraph ready" log line. */
+  readyMs: number;
+  /** Spawn to a first answered GraphQL query. */
+  answeredMs: number;
+}
+
+export async function run(): Promise<void> {
+  const server = Boolean(process.env.DATABASE_URL);
+  const first: Start[] = [];
+  const restart: Start[] = [];
+  for (let i = 0; i < STARTS; i += 1) {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-bench-startup-'));
+    const database = await testDatabase('sg_bench_startup');
+    try {
+      const config = join(dir, 'hub.yaml');
+      writeFileSync(config, `sandboxes: all\nserver: { port: 0, host: 127.0.0.1 }\ndatabase: { dataDir: ${join(dir, 'pglite')} }\n`);
+      const env = { HUB_CONFIG: config, DATABASE_URL: database.url ?? '' };
+      first.push(await timeStart(env));
+      for (let r = 0; r < RESTARTS_PER_FIRST; r += 1) restart.push(await timeStart(env));
+      process.stderr.write(`  start ${i + 1}/${STARTS}: first ${first.at(-1)!.answeredMs} ms, restart ${restart.at(-1)!.answeredMs} ms\n`);
+    } finally {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const figures = {
+    database: server ? 'server' : 'embedded',
+    starts: STARTS,
+    firstStart: summary(first),
+    restart: summary(restart),
+    budgetMs: { firstStart: 8000, restart: 3000 },
+  };
+  console.log(`startup (${figures.database} database, ${STARTS} × first start + restart, every sandbox; spawn → first answered query)\n`);
+  console.log('start          median ms   min ms   max ms   ready-log median ms   budget ms');
+  for (const [name, s, budget] of [['first start', figures.firstStart, 8000], ['restart', figures.restart, 3000]] as const) {
+    console.log(`${name.padEnd(14)} ${String(s.medianMs).padStart(9)} ${String(s.minMs).padStart(8)} ${String(s.maxMs).padStart(8)} ${String(s.readyMedianMs).padStart(21)} ${String(budget).padStart(11)}`);
+  }
+  console.log(JSON.stringify({ bench: 'startup', ...figures }));
+}
+
+function summary(starts: Start[]) {
+  const answered = starts.map((s) => s.answeredMs).sort((a, b) => a - b);
+  const ready = starts.map((s) => s.readyMs).sort((a, b) => a - b);
+  return { medianMs: answered[Math.floor(answered.length / 2)]!, minMs: answered[0]!, maxMs: answered.at(-1)!, readyMedianMs: ready[Math.floor(ready.length / 2)]! };
+}
+
+/** Spawns the hub as `npm start` does, waits for a GraphQL answer, stops it with SIGTERM. */
+async function timeStart(env: NodeJS.ProcessEnv): Promise<Start> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...hubNodeArgs(), 'dist/src/main.js'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (chunk) => { out += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const { url, token, readyMs } = await new Promise<{ url: string; token: string; readyMs: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`hub did not start in 60 s: ${out}`)), 60_000);
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const url = /GraphQL \(HTTP \+ graphql-ws\): (\S+)/.exec(out)?.[1];
+        const token = /development ADMIN token \(this run only\): (\S+)/.exec(out)?.[1];
+        if (url && token) {
+          clearTimeout(timer);
+          resolve({ url, token, readyMs: Math.round(performance.now() - started) });
+        }
+      });
+      void exited.then((code) => reject(new Error(`hub exited (${code}): ${out}`)));
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ sources { name health { status } } }' }),
+    });
+    const body = await response.json() as { data?: { sources: unknown[] } };
+    if (!body.data?.sources.length) throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
+    return { readyMs, answeredMs: Math.round(performance.now() - started) };
+  } finally {
+    child.kill('SIGTERM');
+    const code = await exited;
+    if (code !== 0) throw new Error(`hub exited with ${code} on SIGTERM: ${out}`);
+  }
+}
