@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 
 /**
- * The hub's life as an operator sees it, on the embedded database on disk: a token made with
+ * The hub as `npm start` runs it (its own process, the embedded database on disk, every sandbox), as an operator
+ * sees it: a token made with
  * `npm run token`, the start-up log, a SIGTERM while a job runs and a dashboard is subscribed, and a restart
  * on the same data.
  */
@@ -65,6 +66,7 @@ describe('the hub, from token to restart', () => {
       const sandboxes = new Map([...log.matchAll(/sandbox (\S+): (\S+) \(control: (\S+)\)/g)].map((m) => [m[1], m[3]]));
       expect([...sandboxes.keys()].sort()).toEqual([...VENDOR_SANDBOXES].sort());
       const adminToken = developmentToken(first);
+      expect((await fetch(first.url.replace('/graphql', '/readyz'))).status).toBe(200);
 
       const viewer = await graphql(first, cliToken, '{ viewer { name role } }');
       expect(viewer.body.data.viewer).toEqual({ name: 'ci', role: 'OPERATOR' });
@@ -123,7 +125,10 @@ describe('the hub, from token to restart', () => {
       const revoked = await graphql(second, cliToken, '{ viewer { name } }');
       expect(revoked.status).toBe(401);
       expect(revoked.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      // Idle, a stop is quick too.
+      const idle = Date.now();
       expect(await second.stop()).toBe(0);
+      expect(Date.now() - idle).toBeLessThan(9_000);
     } finally {
       await first.stop();
       await second?.stop();
