@@ -134,4 +134,17 @@ describe('the hub, from token to restart', () => {
       await second?.stop();
     }
   }, 180_000);
+
+  it('refuses to start on a bad config file, naming the key, with exit code 1 and no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-badconfig-'));
+    const config = join(dir, 'hub.yaml');
+    writeFileSync(config, 'server:\n  port: 4000\nsources:\n  - name: ctp\n    vendor: SECUREWORKS_CTP\n    baseUrl: not a url\n');
+    const result = spawnSync(process.execPath, ['dist/src/main.js'], {
+      env: { ...process.env, NODE_OPTIONS: '', HUB_CONFIG: config, DATABASE_URL: '' }, encoding: 'utf8', timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('sources.0.baseUrl');
+    expect(result.stderr).toContain(config);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
