@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +31,9 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
     claimDataDir(options.dataDir);
   }
   try {
+    if (options.dataDir && !existsSync(join(options.dataDir, 'PG_VERSION'))) await initialiseApart(options.dataDir);
     const onThread = options.thread ?? process.env.SOCGRAPH_PGLITE_THREAD !== 'off';
-    const workerFile = onThread ? workerEntry() : null;
+    const workerFile = onThread ? builtEntry('embedded-postgres-worker.js') : null;
     const served = workerFile ? await serveOnWorker(workerFile, options) : await servePglite(options);
     return {
       url: served.url,
@@ -48,17 +51,28 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
 }
 
 /**
- * The compiled worker entry next to this module. Under ts-jest this module runs from `src/` as TypeScript;
- * the worker then comes from the build (`npm test` builds first). Without either, PGlite runs in-thread.
+ * A compiled entry next to this module. Under ts-jest this module runs from `src/` as TypeScript; the entry then
+ * comes from the build (`npm test` builds first). Without it, the work is done in this thread.
  */
-function workerEntry(): string | null {
+function builtEntry(file: string): string | null {
   const here = fileURLToPath(import.meta.url);
-  const candidates = here.endsWith('.ts')
-    ? [fileURLToPath(new URL('../../dist/src/db/embedded-postgres-worker.js', import.meta.url))]
-    : [join(here, '..', 'embedded-postgres-worker.js')];
-  const found = candidates.find((file) => existsSync(file)) ?? null;
-  if (!found) logger.warn('embedded database worker not built; PGlite runs on the main thread');
-  return found;
+  const path = here.endsWith('.ts')
+    ? fileURLToPath(new URL(`../../dist/src/db/${file}`, import.meta.url))
+    : join(here, '..', file);
+  if (existsSync(path)) return path;
+  logger.warn({ file }, 'embedded database entry not built; running it on the main thread');
+  return null;
+}
+
+/** A new data folder is created (initdb) by a short-lived process, whose memory is all returned when it exits. */
+async function initialiseApart(dataDir: string): Promise<void> {
+  const entry = builtEntry('embedded-postgres-init.js');
+  if (!entry) return; // PGlite.create in the serving thread creates it instead
+  const child = spawn(process.execPath, [entry, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => { stderr += chunk; });
+  const [code] = await once(child, 'exit') as [number | null];
+  if (code !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim() || `exit ${code}`}`);
 }
 
 function serveOnWorker(file: string, options: { dataDir?: string; port?: number }): Promise<ServedPostgres> {
