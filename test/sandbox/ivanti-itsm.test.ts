@@ -1,4 +1,5 @@
 import { createIvantiItsmSandbox } from '../../src/sandbox/ivanti-itsm/index.js';
+import { LOGIN_ACCOUNT } from '../../src/sandbox/ivanti-itsm/tenant.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 
 let sandbox: RunningSandbox;
@@ -208,5 +209,87 @@ describe('Ivanti ITSM sandbox', () => {
     const [{ incident }] = await seed({ Subject: 'x', Symptom: 'y' });
     const closed = await jsonOf(control('PATCH', `/incidents/${incident.RecId}`, { Status: 'Closed', CauseCode: 'False Positive', LastModDateTime: '2024-07-01T12:00:00Z' }));
     expect(closed).toMatchObject({ Status: 'Closed', ReadOnly: true, ClosedBy: 'jsmith', ClosedDateTime: '2024-07-01T05:00:00-07:00', LastModDateTime: '2024-07-01T05:00:00-07:00' });
+  });
+  it('answers an injected 401 with the ISM_4001 envelope, as a timed-out session or revoked key does', async () => {
+    await control('PUT', '/faults', { next: [{ status: 401 }, { status: 404 }] });
+    const unauthorized = await incidents();
+    expect(unauthorized.status).toBe(401);
+    expect(await jsonOf(unauthorized)).toMatchObject({ code: 'ISM_4001', description: 'Invalid session key or session timed out' });
+    expect((await jsonOf(incidents())).code).toBe('ISM_4004');
+  });
+
+  it('uploads attachments by multipart to rest/Attachment: 200 per-file entries, 300 ISM_3000 on a duplicate name or blocked type', async () => {
+    const [{ incident }] = await seed({ Subject: 'x', Symptom: 'y' });
+    const upload = (...files: [string, string][]) => {
+      const form = new FormData();
+      form.set('ObjectID', incident.RecId);
+      form.set('ObjectType', 'Incident#');
+      for (const [name, text] of files) form.append('file', new Blob([text], { type: 'text/plain' }), name);
+      return fetch(`${sandbox.apiUrl}/rest/Attachment`, { method: 'POST', headers: auth, body: form });
+    };
+    const first = await upload(['report.txt', 'enrichment report']);
+    expect(first.status).toBe(200);
+    const [entry] = await jsonOf(first);
+    expect(entry).toEqual({ FileName: 'report.txt', IsUploaded: true, Message: expect.stringMatching(/^[0-9A-F]{32}$/) });
+    expect(await (await ivanti(`/rest/Attachment?ID=${entry.Message}`)).text()).toBe('enrichment report');
+    const listed = await jsonOf(ivanti(`/odata/businessobject/incidents('${incident.RecId}')/IncidentContainsAttachment`));
+    expect(listed.value).toEqual([expect.objectContaining({ RecId: entry.Message, ATTACHNAME: 'report.txt', ParentLink_RecID: incident.RecId, CreatedBy: 'svc-socgraph' })]);
+
+    const mixed = await upload(['notes.txt', 'n'], ['report.txt', 'again'], ['dropper.exe', 'MZ']);
+    expect(mixed.status).toBe(300);
+    const body = await jsonOf(mixed);
+    expect(body).toMatchObject({ code: 'ISM_3000', description: 'Validation Error', help: '' });
+    expect(body.message).toEqual([
+      { FileName: 'notes.txt', IsUploaded: true, Message: expect.stringMatching(/^[0-9A-F]{32}$/) },
+      { FileName: 'report.txt', IsUploaded: false, Message: "Upload Failed, A file with the name 'report.txt' is already attached to this object. Please change the name." },
+      { FileName: 'dropper.exe', IsUploaded: false, Message: 'Upload Failed, Invalid attachment type.' },
+    ]);
+
+    const deleted = await ivanti(`/rest/Attachment?ID=${entry.Message}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect((await ivanti(`/rest/Attachment?ID=${'0'.repeat(32)}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('updates an incident by PATCH or PUT with only the changed fields (200 entity), even once it is closed', async () => {
+    const [{ incident }] = await seed({ Subject: 'x', Symptom: 'y' });
+    const patch = (key: string, body: unknown, method = 'PATCH') =>
+      ivanti(`/odata/businessobject/incidents('${key}')`, { method, body: JSON.stringify(body) });
+    const updated = await patch(incident.RecId, { Urgency: 'high', Impact: 'High', Owner: 'analyst1' });
+    expect(updated.status).toBe(200);
+    expect(await jsonOf(updated)).toMatchObject({
+      '@odata.context': `${sandbox.apiUrl}/odata/$metadata#incidents/$entity`, RecId: incident.RecId, Subject: 'x',
+      Urgency: 'High', Priority: '1', Owner: 'analyst1', LastModBy: 'svc-socgraph',
+    });
+    const closed = await jsonOf(patch(incident.RecId, { Status: 'Closed' }, 'PUT'));
+    expect(closed).toMatchObject({ Status: 'Closed', ReadOnly: true, ClosedBy: 'svc-socgraph' });
+    expect((await patch(incident.RecId, { CauseCode: 'False Positive' })).status).toBe(200);
+    const unknown = await patch('F'.repeat(32), { Subject: 'z' });
+    expect(unknown.status).toBe(400);
+    expect((await jsonOf(unknown)).code).toBe('ISM_4000');
+    expect((await patch(incident.RecId, { Urgency: 'Extreme' })).status).toBe(500);
+  });
+  it('logs in with a session key (a JSON string sent raw as Authorization) that answers 401 ISM_4001 once timed out', async () => {
+    const login = (body: unknown) => fetch(`${sandbox.apiUrl}/rest/authentication/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const tenant = new URL(sandbox.origin).host;
+    const wrong = await login({ tenant, username: LOGIN_ACCOUNT.username, password: 'nope', role: 'Admin' });
+    expect(wrong.status).toBe(400);
+    expect(await jsonOf(wrong)).toEqual({
+      code: 'ISM_4000', description: 'Invalid Request Payload', help: '',
+      message: ['Unhandled system exception: Tenant Not Found or wrong Password or OpenID not Configured Properly.'],
+    });
+    const ok = await login({ tenant, ...LOGIN_ACCOUNT, role: 'Admin' });
+    expect(ok.status).toBe(200);
+    const sessionId: string = await jsonOf(ok);
+    expect(sessionId.startsWith(`${tenant}#`)).toBe(true);
+    expect(sessionId).toMatch(/#[0-9A-F]{32}#2$/);
+    await seed({ Subject: 'x', Symptom: 'y' });
+    const listed = await fetch(`${sandbox.apiUrl}/odata/businessobject/incidents`, { headers: { Authorization: sessionId } });
+    expect((await jsonOf(listed)).value).toHaveLength(1);
+    await control('DELETE', '/sessions');
+    const expired = await fetch(`${sandbox.apiUrl}/odata/businessobject/incidents`, { headers: { Authorization: sessionId } });
+    expect(expired.status).toBe(401);
+    expect(await jsonOf(expired)).toEqual({ code: 'ISM_4001', description: 'Invalid session key or session timed out', message: ['Authentication required'], help: '' });
   });
 });

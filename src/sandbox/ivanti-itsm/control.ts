@@ -119,6 +119,12 @@ export function mountIvantiControl(app: Express, store: IvantiStore, tenant: Ten
     res.json(notes.map(show));
   });
 
+  // Every session id from rest/authentication/login times out: the next call with one answers 401 ISM_4001.
+  control.delete('/sessions', (_req, res) => {
+    store.sessions.clear();
+    res.status(204).end();
+  });
+
   control.get('/settings', (_req, res) => res.json(tenant));
   control.put('/settings', (req, res) => {
     const parsed = tenantSettings.partial().safeParse(req.body ?? {});

@@ -24,6 +24,9 @@ export function createIvantiItsmSandbox(): SandboxDefinition {
         res.status(429).set('Retry-After', String(Math.ceil(retryAfterSeconds))).type('text/plain').send('Too Many Requests');
       },
       error(res, status) {
+        // An injected 401 reads like a timed-out session or a revoked key, a 404 like a wrong path.
+        if (status === 401) return sendError(res, 401, 'ISM_4001', 'Invalid session key or session timed out', ['Authentication required']);
+        if (status === 404) return sendError(res, 404, 'ISM_4004', 'Invalid Path', ['Requested resource not found']);
         // 5xx bodies can arrive with an empty message list.
         sendError(res, status, status >= 500 ? 'ISM_5000' : 'ISM_4000', status >= 500 ? 'Internal Server Error' : 'Invalid Request Payload', []);
       },

@@ -70,12 +70,13 @@ export function createJournalNote(store: IvantiStore, incidentRecId: string, fie
   return record;
 }
 
+/** `incidentRecId` null: an upload naming a parent that does not exist (stored unlinked, as measured on a tenant). */
 export function createAttachment(
-  store: IvantiStore, incidentRecId: string, file: { name: string; contentType: string; bytes: Buffer }, author: Author,
+  store: IvantiStore, incidentRecId: string | null, file: { name: string; contentType: string; bytes: Buffer }, author: Author,
 ): IvantiRecord {
   const at = toSecond(author.at);
   const record: IvantiRecord = {
-    RecId: newRecId(), ATTACHNAME: file.name, ParentLink_RecID: incidentRecId, ParentLink_Category: 'Incident#',
+    RecId: newRecId(), ATTACHNAME: file.name, ParentLink_RecID: incidentRecId, ParentLink_Category: incidentRecId === null ? null : 'Incident#',
     CreatedDateTime: at, CreatedBy: author.user, LastModDateTime: at, LastModBy: author.user,
   };
   store.attachments.set(String(record.RecId), { record, bytes: file.bytes, contentType: file.contentType });

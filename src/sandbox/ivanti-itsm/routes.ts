@@ -1,13 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import multer from 'multer';
 import type { IvantiErrorBody } from '../../sources/ivanti-itsm/wire.js';
 import type { SandboxContext } from '../kit/index.js';
 import { ODataQueryError, parseFilter, parseOrderBy, parseSearch, type FieldResolver } from './odata-query.js';
-import { createIncident, createJournalNote, render, type Author } from './records.js';
+import { createAttachment, createIncident, createJournalNote, render, updateIncident, type Author } from './records.js';
 import {
   ATTACHMENT_FIELDS, INCIDENT_FIELDS, JOURNAL_NOTE_FIELDS, PICKLISTS,
   type FieldValue, type IvantiRecord, type IvantiStore,
 } from './store.js';
-import type { TenantSettings } from './tenant.js';
+import { LOGIN_ACCOUNT, type TenantSettings } from './tenant.js';
 
 export interface IvantiApiDeps {
   apiKey: string;
@@ -51,11 +53,32 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
     attachments: { name: 'attachments', objectName: 'Attachment', resolve: resolverOf(ATTACHMENT_FIELDS), rows: () => [...store.attachments.values()].map((a) => a.record) },
   };
   const apiAuthor = (): Author => ({ user: tenant.apiUser, via: 'api', at: new Date() });
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 50 * 1024 * 1024 } });
   const apiRoot = (req: Request) => `${ctx.origin()}${req.baseUrl.replace(/\/odata\/businessobject$/i, '')}`;
 
   api.use(express.json({ limit: '10mb' }));
+  // Session login: the body is a JSON string session id, sent raw as `Authorization` afterwards.
+  api.post('/rest/authentication/login', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const tenantHost = String(body.tenant ?? '').replace(/^https?:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+    const known = [req.get('host'), req.hostname].filter(Boolean).map((h) => String(h).toLowerCase());
+    if (!known.includes(tenantHost) || body.username !== LOGIN_ACCOUNT.username || body.password !== LOGIN_ACCOUNT.password) {
+      return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload',
+        ['Unhandled system exception: Tenant Not Found or wrong Password or OpenID not Configured Properly.']);
+    }
+    const sessionId = `${tenantHost}#${randomBytes(16).toString('hex').toUpperCase()}#2`;
+    store.sessions.add(sessionId);
+    res.json(sessionId);
+  });
+
   api.use((req, res, next) => {
-    if (req.get('authorization') !== `rest_api_key=${apiKey}`) {
+    const authorization = req.get('authorization') ?? '';
+    if (store.sessions.has(authorization)) return next();
+    // A session id that is no longer (or never was) valid: the documented session-timeout answer.
+    if (authorization.includes('#')) {
+      return void sendError(res, 401, 'ISM_4001', 'Invalid session key or session timed out', ['Authentication required']);
+    }
+    if (authorization !== `rest_api_key=${apiKey}`) {
       return void sendError(res, 401, 'ISM_4001', 'Invalid session key or session timed out', ['Invalid Session key or Authentication token or Host']);
     }
     next();
@@ -70,6 +93,40 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
     res.send(attachment.bytes);
   });
 
+  // Upload: multipart `ObjectID` (parent RecId), `ObjectType` (`Incident#`) and one or more `file` parts (n8n spells
+  // the fields `businessObjectId`/`objectType`). All stored → 200 with one entry per file; any refused → 300 ISM_3000.
+  api.post('/rest/Attachment', upload.any(), (req, res) => {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const parentId = String(form.ObjectID ?? form.businessObjectId ?? '').trim();
+    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    if (!parentId) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', ['Key value cannot be empty']);
+    if (files.length === 0) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', ['No file was uploaded.']);
+    // A live tenant stored the bytes unlinked for a parent that does not exist, rather than refusing (measured).
+    const parent = store.findIncident(parentId);
+    const parentRecId = parent ? String(parent.RecId) : null;
+    const results = files.map((file) => {
+      const name = file.originalname;
+      const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+      if (extension && tenant.blockedAttachmentExtensions.includes(extension)) {
+        return { FileName: name, IsUploaded: false, Message: 'Upload Failed, Invalid attachment type.' };
+      }
+      const taken = parentRecId !== null && store.attachmentsOf(parentRecId).some((a) => String(a.ATTACHNAME).toLowerCase() === name.toLowerCase());
+      if (taken) {
+        return { FileName: name, IsUploaded: false, Message: `Upload Failed, A file with the name '${name}' is already attached to this object. Please change the name.` };
+      }
+      const record = createAttachment(store, parentRecId, { name, contentType: file.mimetype || 'application/octet-stream', bytes: file.buffer }, apiAuthor());
+      return { FileName: name, IsUploaded: true, Message: String(record.RecId) };
+    });
+    if (results.every((r) => r.IsUploaded)) return void res.json(results);
+    res.status(300).json({ code: 'ISM_3000', description: 'Validation Error', message: results, help: '' });
+  });
+
+  // 204 whether or not the attachment existed (measured).
+  api.delete('/rest/Attachment', (req, res) => {
+    if (typeof req.query.ID === 'string') store.attachments.delete(req.query.ID.toUpperCase());
+    res.status(204).end();
+  });
+
   api.use('/odata/businessobject', (req, res) => {
     const target = /^\/([A-Za-z_]+)(?:\('((?:[^']|'')*)'\))?(?:\/([A-Za-z_]+))?\/?$/.exec(decodeURIComponent(req.path));
     const set = target ? sets[target[1]!.toLowerCase()] : undefined;
@@ -82,6 +139,9 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
     if (req.method === 'GET' && set.name === 'incidents') return void answerRelationship(req, res, key!, navigation!);
     if (req.method === 'POST' && key === undefined && set.name === 'incidents') return void createIncidentFromApi(req, res);
     if (req.method === 'POST' && key === undefined && set.name === 'journal__notess') return void createNoteFromApi(req, res);
+    if ((req.method === 'PATCH' || req.method === 'PUT') && key !== undefined && navigation === undefined && set.name === 'incidents') {
+      return void updateIncidentFromApi(req, res, key);
+    }
     sendError(res, 404, 'ISM_4004', 'Invalid Path', ['Requested resource not found']);
   });
 
@@ -152,15 +212,9 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
   function createIncidentFromApi(req: Request, res: Response): void {
     const parsed = acceptedFields(req.body, sets.incidents!);
     if ('errors' in parsed) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', parsed.errors);
-    const fields = parsed.fields;
-    for (const [field, values] of Object.entries(PICKLISTS)) {
-      const value = fields[field];
-      if (value === undefined || value === null) continue;
-      const chosen = values.find((v) => v.toLowerCase() === String(value).toLowerCase());
-      // A value missing from a validated list fails the save with an empty message (measured).
-      if (!chosen) return void sendError(res, 500, 'ISM_5000', 'Internal Server Error', []);
-      fields[field] = chosen;
-    }
+    const fields = picklistValues(parsed.fields);
+    // A value missing from a validated list fails the save with an empty message (measured).
+    if (!fields) return void sendError(res, 500, 'ISM_5000', 'Internal Server Error', []);
     // Required fields arrive one batch at a time, named by display name (Symptom is "Description").
     const missing = [['Subject', 'Subject'], ['Symptom', 'Description']].filter(([f]) => !fields[f!]).map(([, label]) => label!);
     if (missing.length === 0 && String(fields.Status ?? '').toLowerCase() === 'active') {
@@ -174,6 +228,19 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
     const record = createIncident(store, fields, { ...author, user: typeof fields.CreatedBy === 'string' ? fields.CreatedBy : author.user });
     record.LastModBy = author.user;
     res.status(201).json({ '@odata.context': `${apiRoot(req)}/odata/$metadata#incidents/$entity`, ...render(record, tenant.tenantOffset) });
+  }
+
+  /** PUT or PATCH with only the changed fields → 200 and the entity. A closed (ReadOnly) incident still accepts it (measured). */
+  function updateIncidentFromApi(req: Request, res: Response, key: string): void {
+    if (!key.trim()) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', ['Invalid Business Object Key']);
+    const incident = store.findIncident(key);
+    if (!incident) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', [`Record '${key}' cannot be found in the business object 'Incident'`]);
+    const parsed = acceptedFields(req.body, sets.incidents!);
+    if ('errors' in parsed) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', parsed.errors);
+    const picked = picklistValues(parsed.fields);
+    if (!picked) return void sendError(res, 500, 'ISM_5000', 'Internal Server Error', []);
+    updateIncident(incident, picked, apiAuthor());
+    res.json({ '@odata.context': `${apiRoot(req)}/odata/$metadata#incidents/$entity`, ...render(incident, tenant.tenantOffset) });
   }
 
   function createNoteFromApi(req: Request, res: Response): void {
@@ -193,6 +260,18 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
   }
 
   return api;
+}
+
+/** Validated-list values in the list's own spelling; null when one is not in its list. */
+function picklistValues(fields: IvantiRecord): IvantiRecord | null {
+  for (const [field, values] of Object.entries(PICKLISTS)) {
+    const value = fields[field];
+    if (value === undefined || value === null) continue;
+    const chosen = values.find((v) => v.toLowerCase() === String(value).toLowerCase());
+    if (!chosen) return null;
+    fields[field] = chosen;
+  }
+  return fields;
 }
 
 /** A create body's fields under the object's own spelling; unknown fields and non-scalar values are refused. */

@@ -69,6 +69,8 @@ export class IvantiStore {
   readonly createdVia = new Map<string, CreatedVia>();
   /** Tenant-specific incident fields seen so far (filterable like stock ones). */
   readonly customIncidentFields = new Set<string>();
+  /** Session ids handed out by `POST rest/authentication/login` (cleared to simulate a timeout). */
+  readonly sessions = new Set<string>();
   private nextIncidentNumber = 10001;
 
   takeIncidentNumber(): number {
@@ -93,6 +95,7 @@ export class IvantiStore {
     this.attachments.clear();
     this.createdVia.clear();
     this.customIncidentFields.clear();
+    this.sessions.clear();
     this.nextIncidentNumber = 10001;
   }
 }

@@ -8,7 +8,14 @@ export const tenantSettings = z.strictObject({
   emptyCollection: z.enum(['empty-body', 'no-content', 'empty-array']),
   /** The "on behalf of" user of the API key: CreatedBy/LastModBy of what the hub writes. */
   apiUser: z.string().min(1),
+  /** File extensions the tenant refuses on upload (`Upload Failed, Invalid attachment type.`), lower case, no dot. */
+  blockedAttachmentExtensions: z.array(z.string().regex(/^[a-z0-9]+$/)),
 });
 export type TenantSettings = z.infer<typeof tenantSettings>;
 
-export const DEFAULT_TENANT: TenantSettings = { tenantOffset: '-07:00', emptyCollection: 'empty-body', apiUser: 'svc-socgraph' };
+export const DEFAULT_TENANT: TenantSettings = {
+  tenantOffset: '-07:00', emptyCollection: 'empty-body', apiUser: 'svc-socgraph', blockedAttachmentExtensions: ['exe', 'bat', 'cmd', 'vbs', 'ps1'],
+};
+
+/** The account `POST rest/authentication/login` accepts (any role; the tenant must be the host the sandbox is reached by). */
+export const LOGIN_ACCOUNT = { username: 'svc-socgraph', password: 'ivanti-sandbox-login-7Q2' };
