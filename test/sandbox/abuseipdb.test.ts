@@ -108,6 +108,17 @@ describe('AbuseIPDB sandbox', () => {
     expect(sandbox.calls.list({ path: '/check$' }).map((c) => c.status)).toEqual([401, 200, 200, 429]);
   });
 
+  it('answers an injected 429 like a spent budget: Retry-After, the X-RateLimit-* headers and the documented body', async () => {
+    await control('PUT', '/faults', { next: [{ status: 429, retryAfterSeconds: 7 }] });
+    const refused = await check('ipAddress=8.8.8.8');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('7');
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('1000');
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(refused.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 6);
+    expect((await jsonOf(refused)).errors[0]).toEqual({ status: 429, detail: 'Daily rate limit of 1000 requests exceeded for this endpoint. See headers for additional details.' });
+  });
+
   it('starts on the free plan (1,000 a day) and a reset forgets seeded IPs and restores it', async () => {
     await control('PUT', '/indicators/203.0.113.9', { preset: 'malicious' });
     await control('PUT', '/quota', { perMinute: 1 });

@@ -279,6 +279,21 @@ describe('asynchronous intel creation', () => {
     expect((await api('GET', '/conversion/quick-intel/receive-report/', { params: { task_id: randomUUID() } })).status).toBe(404);
   });
 
+  it('Quick Add Intel takes SDOs (`sdos`) with or without indicators and relates them to the report; nothing at all is a 400', async () => {
+    const accepted = await api('POST', '/conversion/quick-intel/create-stix/', {
+      body: { context: 'QUICK_ADD_INTEL_FLOW', title: 'Emotet wave', sdos: { malware: 'Emotet', vulnerability: 'CVE-2024-0001' }, metadata: { tlp: 'GREEN' } },
+    });
+    expect(accepted).toMatchObject({ status: 200, body: { task_id: expect.any(String) } });
+    await new Promise((r) => setTimeout(r, 200));
+    const done = (await api('GET', '/conversion/quick-intel/receive-report/', { params: { task_id: accepted.body.task_id } })).body;
+    expect(done.report_status).toBe('CREATED');
+    const related = await api('GET', `/ingestion/threat-data/report/${done.report_id}/relations/`);
+    expect(related.body.results.map((o: any) => `${o.type}:${o.name}`).sort()).toEqual(['malware:Emotet', 'vulnerability:CVE-2024-0001']);
+
+    const empty = await api('POST', '/conversion/quick-intel/create-stix/', { body: { title: 'nothing', metadata: { tlp: 'GREEN' } } });
+    expect(empty).toMatchObject({ status: 400, body: { errors: { indicators: expect.any(Object) } } });
+  });
+
   it('Create Intel via Open API answers 201 with a task id and refuses unknown IOC keys', async () => {
     const accepted = await api('POST', '/conversion/quick-intel/open-api/', {
       body: { title: 'new intel', metadata: { tlp: 'RED', confidence: 80 }, all_sdos: { all_iocs: { ipv4: [{ value: '1.2.34.21' }], domain: [{ value: 'abc.com' }] } } },

@@ -58,6 +58,28 @@ describe('Hybrid Analysis sandbox', () => {
     expect(overview.threat_score).toBeGreaterThanOrEqual(75);
   });
 
+  it('answers one sandbox run through GET /report/{id}/summary, by job id or by <sha256>:<environment_id>', async () => {
+    await control('PUT', `/indicators/${EICAR_MD5}`, { preset: 'malicious', vx_family: 'EICAR-Test-File', last_file_name: 'eicar.com' });
+    const search = await jsonOf(ha(`/search/hash?hash=${EICAR_MD5}`));
+    const [sha256] = search.sha256s;
+    const byJob = await ha(`/report/${search.reports[0].id}/summary`);
+    expect(byJob.status).toBe(200);
+    const summary = await jsonOf(byJob);
+    expect(summary).toMatchObject({
+      job_id: search.reports[0].id, environment_id: 160, environment_description: 'Windows 10 64 bit', state: 'SUCCESS',
+      md5: EICAR_MD5, sha256, submit_name: 'eicar.com', verdict: 'malicious', vx_family: 'EICAR-Test-File', threat_level: 2,
+    });
+    expect(summary.av_detect).toBeGreaterThan(0);
+    expect(summary.threat_score).toBeGreaterThanOrEqual(75);
+    expect(await jsonOf(ha(`/report/${sha256}:160/summary`))).toEqual(summary);
+
+    const otherEnvironment = await ha(`/report/${sha256}:999/summary`);
+    expect(otherEnvironment.status).toBe(404);
+    expect(await jsonOf(otherEnvironment)).toEqual({ message: 'Requested report not found' });
+    expect((await ha(`/report/${'0'.repeat(24)}/summary`)).status).toBe(404);
+    expect((await ha('/report/junk/summary')).status).toBe(400);
+  });
+
   it('answers 404 "Requested hash not found" for unknown samples, 400 with validation errors for junk, 410 on the retired POST', async () => {
     await control('PUT', `/indicators/${'ab'.repeat(32)}`, { preset: 'not-found' });
     const unknown = await ha(`/search/hash?hash=${'ab'.repeat(32)}`);

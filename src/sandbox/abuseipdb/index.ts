@@ -7,15 +7,30 @@ import { abuseIpdbApi, sendError } from './routes.js';
 /** The free (Individual) plan: 1,000 /check calls per UTC day. */
 const FREE_PLAN: QuotaLimits = { perDay: 1000 };
 
-const abuseIpdbFaults: FaultResponder = {
-  rateLimited(res, retryAfterSeconds) {
-    res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
-    sendError(res, 429, { detail: 'Too Many Attempts.', status: 429 });
-  },
-  error(res, status) {
-    sendError(res, status, { detail: 'Server Error', status });
-  },
-};
+/**
+ * AbuseIPDB sends the X-RateLimit-* headers on every answer and adds Retry-After on a 429, so an injected 429 reads
+ * like a spent budget: the plan's limit, nothing remaining, reset when Retry-After ends, and the documented body.
+ */
+function abuseIpdbFaults(quota: QuotaCounter): FaultResponder {
+  return {
+    rateLimited(res, retryAfterSeconds) {
+      const wait = Math.ceil(retryAfterSeconds);
+      const { perDay, perHour, perMinute } = quota.limits;
+      const limit = perDay ?? perHour ?? perMinute ?? FREE_PLAN.perDay!;
+      const window = perDay !== undefined ? 'Daily' : perHour !== undefined ? 'Hourly' : perMinute !== undefined ? 'Per-minute' : 'Daily';
+      res.set({
+        'Retry-After': String(wait),
+        'X-RateLimit-Limit': String(limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + wait),
+      });
+      sendError(res, 429, { detail: `${window} rate limit of ${limit} requests exceeded for this endpoint. See headers for additional details.`, status: 429 });
+    },
+    error(res, status) {
+      sendError(res, status, { detail: 'Server Error', status });
+    },
+  };
+}
 
 /** Simulated AbuseIPDB API v2 (`/api/v2`): GET /check with its quota headers, seedable per-IP answers. */
 export function createAbuseIpdbSandbox(): SandboxDefinition {
@@ -26,7 +41,7 @@ export function createAbuseIpdbSandbox(): SandboxDefinition {
     vendor: Vendor.ABUSEIPDB,
     basePath: '/api/v2',
     devCredentials: { apiKey },
-    faultResponder: abuseIpdbFaults,
+    faultResponder: abuseIpdbFaults(quota),
     mount(app) {
       mountQuotaControl(app, quota);
       mountIndicatorControl(app, indicators);

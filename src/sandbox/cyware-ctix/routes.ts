@@ -26,7 +26,9 @@ const OPEN_API_IOC_TYPE: Record<string, string> = {
 const quickIntelBody = z.object({
   context: z.string().optional(),
   title: z.string().min(1).max(100),
-  indicators: z.record(z.string(), z.string().min(1)).refine((r) => Object.keys(r).length > 0, 'at least one indicator is required'),
+  indicators: z.record(z.string(), z.string().min(1)).default({}),
+  /** SDOs by STIX type: `{"vulnerability": "CVE-…", "malware": "…", "threat-actor": "…"}`. */
+  sdos: z.record(z.string(), z.string().min(1)).default({}),
   metadata: z.object({
     tlp: z.string().default('AMBER'),
     confidence: z.number().int().min(0).max(100).default(50),
@@ -34,7 +36,8 @@ const quickIntelBody = z.object({
     description: z.string().max(1000).optional(),
   }).prefault({}),
   create_intel_feed: z.boolean().optional(),
-});
+}).refine((b) => Object.keys(b.indicators).length + Object.keys(b.sdos).length > 0,
+  { message: 'at least one indicator or SDO is required', path: ['indicators'] });
 
 const openApiIntelBody = z.object({
   title: z.string().min(1),
@@ -193,9 +196,10 @@ export function ctixApiRouter(store: CtixStore, secrets: Map<string, string>): R
       if (!iocType) return invalid(res, `indicators.${key}`, `Unsupported indicator type '${key}'.`);
       iocs.push({ iocType, value });
     }
+    const sdos = Object.entries(body.sdos).map(([type, name]) => ({ type, name }));
     const task = store.addTask({
       kind: 'quick-intel', title: body.title, tlp: body.metadata.tlp, confidence: body.metadata.confidence,
-      tags: body.metadata.tags, description: body.metadata.description ?? null, iocs,
+      tags: body.metadata.tags, description: body.metadata.description ?? null, iocs, sdos,
       source: store.ensureSource('Open API Source'), collection: store.ensureCollection('API Import'),
     });
     res.json({ details: 'You will be notified once the STIX is created', task_id: task.id });
@@ -213,7 +217,7 @@ export function ctixApiRouter(store: CtixStore, secrets: Map<string, string>): R
     }
     const task = store.addTask({
       kind: 'open-api', title: body.title, tlp: body.metadata.tlp, confidence: body.metadata.confidence,
-      tags: body.metadata.labels, description: body.metadata.description ?? null, iocs,
+      tags: body.metadata.labels, description: body.metadata.description ?? null, iocs, sdos: [],
       // Unknown source and collection names are created, as CTIX does.
       source: store.ensureSource(body.source), collection: store.ensureCollection(body.collection),
     });

@@ -97,6 +97,8 @@ export interface IntelTask {
   tags: string[];
   description: string | null;
   iocs: PendingIoc[];
+  /** Other objects the intel names (Quick Add Intel `sdos`): created and related to the report like the IOCs. */
+  sdos: Array<{ type: string; name: string }>;
   source: SourceRef;
   collection: CollectionRef;
 }
@@ -329,6 +331,13 @@ export class CtixStore {
       });
       indicator.ctixModified = nowSeconds();
       this.relate(report.id, indicator.id);
+    }
+    for (const sdo of task.sdos) {
+      const object = this.addObject({
+        type: sdo.type, name: sdo.name, tlp: task.tlp, confidenceScore: task.confidence,
+        sources: [task.source], collections: [task.collection], tags: task.tags.map((name) => this.tag(name)),
+      });
+      this.relate(report.id, object.id);
     }
     task.status = 'CREATED';
     task.reportId = report.id;
