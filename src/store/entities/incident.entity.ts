@@ -11,7 +11,7 @@ import type { IncidentStatus } from '../../domain/model.js';
 @Index('ix_incident_updated', ['updatedAt'])
 @Index('ix_incident_created', ['createdAt'])
 @Index('ix_incident_external', ['externalId'])
-/** Trigram GIN index on the title for `search` (migration 1764430000000; TypeORM cannot describe it). */
+/** Trigram GiST index on the title for `search` (migration 1764430000000; TypeORM cannot describe it). */
 @Index('ix_incident_title_trgm', { synchronize: false })
 export class IncidentEntity {
   @PrimaryGeneratedColumn('uuid') id: string;

@@ -12,7 +12,7 @@ import type { Priority, TicketStatus } from '../../domain/model.js';
 @Index('ix_ticket_updated', ['updatedAt'])
 @Index('ix_ticket_created', ['createdAt'])
 @Index('ix_ticket_external', ['externalId'])
-/** Trigram GIN index on the title for `search` (migration 1764430000000; TypeORM cannot describe it). */
+/** Trigram GiST index on the title for `search` (migration 1764430000000; TypeORM cannot describe it). */
 @Index('ix_ticket_title_trgm', { synchronize: false })
 export class TicketEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
