@@ -384,6 +384,35 @@ describe('idempotency', () => {
     expect(cftr.calls.list({ method: 'POST', path: '/v1/incident/$' })).toHaveLength(1);
   });
 
+  it('a claim left by a call that went silent (a crashed replica) is taken over once stale (5 min), and the silent call cannot spoil it', async () => {
+    const created = await report(unique('Stale claim'), [['ipv4-addr', '192.0.2.80']]);
+    const key = randomUUID();
+    const input = { threatDataIds: [(await threatObject(created)).id], idempotencyKey: key };
+    // The first call's create never gets an answer: its connection hangs, then drops (Respond did nothing).
+    await control(cftr, 'PUT', '/faults', { pathPattern: '/v1/incident/$', method: 'POST', next: [{ hangMs: 2_000 }] });
+    const silent = createError(input);
+    const claimedAt = async () => (await hub.services.dataSource.query(
+      'SELECT claimed_at, state FROM cftr_incident_request WHERE idempotency_key = $1', [key]))[0] as { claimed_at: Date; state: string } | undefined;
+    const injected = cftr.faults.injected;
+    for (let i = 0; i < 100 && cftr.faults.injected === injected; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect((await claimedAt())?.state).toBe('PENDING');
+    // Held, the claim makes a second call wait (and time out as CONFLICT after 90 s); aged past 5 minutes, it is taken over.
+    await hub.services.dataSource.query(`UPDATE cftr_incident_request SET claimed_at = now() - interval '6 minutes' WHERE idempotency_key = $1`, [key]);
+    const takeover = await createIncident(input);
+    expect(takeover.replayed).toBe(false);
+    expect(await cftrIncidents()).toHaveLength(1);
+
+    // The silent call ends in an error, and leaves the claim, now the taker's, as it found it.
+    expect((await silent).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await claimedAt())?.state).toBe('DONE');
+    const replay = await createIncident(input);
+    expect(replay.replayed).toBe(true);
+    expect(replay.incident.id).toBe(takeover.incident.id);
+    expect(await cftrIncidents()).toHaveLength(1);
+    expect(cftr.calls.list({ method: 'POST', path: '/v1/incident/$' })).toHaveLength(1); // the taker's (a dropped call is not logged)
+    expect((await cftrIncidentsOf(created)).map((c: any) => c.incident.id)).toEqual([takeover.incident.id]);
+  });
+
   it('if recording fails after Respond created the incident, a retry with the key records that incident instead of creating another', async () => {
     const created = await report(unique('Half way'), [['ipv4-addr', '192.0.2.77']]);
     const input = { threatDataIds: [(await threatObject(created)).id], idempotencyKey: randomUUID() };

@@ -7,6 +7,7 @@ import { VendorError } from '../../src/sources/http/vendor-error.js';
 import { VendorHttp } from '../../src/sources/http/vendor-http.js';
 
 const SECRET = 's3cr3t-api-key-value';
+const dropped: string[] = [];
 let sandbox: RunningSandbox;
 
 /** A minimal vendor on the sandbox kit: echoes what it got, including (badly) the credential. */
@@ -18,6 +19,11 @@ beforeAll(async () => {
     mount(app) {
       app.get('/api/echo', (req, res) => res.json({ ok: true, n: Number(req.query.n ?? 0) }));
       app.get('/api/leaky-error', (req, res) => res.status(400).json({ error: `bad key ${req.headers['x-apikey']}` }));
+      // Does the work, then loses the connection before answering: the caller cannot know it happened.
+      app.all('/api/done-then-dropped', (req, res) => {
+        dropped.push(req.method);
+        res.socket?.destroy();
+      });
       app.use(express.json());
     },
     reset() {},
@@ -31,6 +37,7 @@ afterAll(async () => {
 beforeEach(async () => {
   sandbox.faults.clear();
   sandbox.calls.clear();
+  dropped.length = 0;
 });
 
 function client(health = new SourceHealthTracker()) {
@@ -66,6 +73,20 @@ describe('the shared vendor HTTP client', () => {
     sandbox.faults.set({ next: [{ status: 503 }, { hangMs: 2_000 }, { malformed: true }] });
     await expect(client().json('GET', 'echo', echo)).resolves.toEqual({ ok: true, n: 0 });
     expect(sandbox.calls.list({ path: '/api/echo' }).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('does not repeat a create whose connection dropped after it was sent (it may have happened); a read, or a create said to be idempotent, it does', async () => {
+    const post = await client().json('POST', 'done-then-dropped', echo, { json: {} }).catch((e) => e);
+    expect(post).toBeInstanceOf(VendorError);
+    expect(post.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(dropped).toEqual(['POST']);
+
+    dropped.length = 0;
+    await client().json('GET', 'done-then-dropped', echo).catch(() => undefined);
+    expect(dropped).toEqual(['GET', 'GET', 'GET', 'GET']); // the first try and 3 retries
+    dropped.length = 0;
+    await client().json('POST', 'done-then-dropped', echo, { json: {}, idempotent: true }).catch(() => undefined);
+    expect(dropped).toHaveLength(4);
   });
 
   it('never lets a secret into an error message', async () => {

@@ -75,6 +75,8 @@ const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after
 /** Sent unless the source's or the call's headers say otherwise. */
 const DEFAULT_HEADERS: Record<string, string> = { accept: '*/*', 'user-agent': 'socgraph' };
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+/** Network failures before a connection existed: the request never left, so any method may be sent again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Like fetch: redirects are followed (credentials are not carried to another origin). */
 const MAX_REDIRECTIONS = 20;
 
@@ -287,7 +289,8 @@ export class VendorHttp {
         else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
         return Math.max(0, after < this.maxRetryAfterMs ? after : this.maxRetryAfterMs);
       }
-    } else if (failure instanceof CallTimeoutError && !repeatable) {
+    } else if (!repeatable && !neverSent(failure)) {
+      // A timeout or a connection lost after the request went out: a create may have happened.
       return null;
     }
     return Math.min(this.backoffLimitMs, Math.random() * 300 * 2 ** (retryCount - 1));
@@ -382,4 +385,10 @@ function retryAfterMs(header: string | null): number {
   if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+}
+
+function neverSent(failure: unknown): boolean {
+  if (failure instanceof CallTimeoutError || !(failure instanceof Error)) return false;
+  const { code, cause } = failure as { code?: string; cause?: { code?: string } };
+  return NOT_SENT_CODES.has(code ?? '') || NOT_SENT_CODES.has(cause?.code ?? '');
 }
