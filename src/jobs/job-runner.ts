@@ -10,6 +10,8 @@ import type { SourceRegistry } from '../services/source-registry.js';
 import { JobRunEntity, JobStateEntity } from '../store/entities/index.js';
 import type { JobContext, JobDefinition } from './job-definition.js';
 
+/** How often each replica re-reads the sources' enabled flag and poll interval (a change made on another replica). */
+const SOURCE_WATCH_MS = 5_000;
 /** Advisory lock namespace of job runs (the second key is the job name's hash). */
 const RUN_LOCK = 727274003;
 
@@ -38,6 +40,7 @@ export class JobRunner {
   private readonly shutdown = new AbortController();
   private readonly log = childLogger({ component: 'jobs' });
   private started = false;
+  private sourceWatch?: NodeJS.Timeout;
   /** Jobs whose interval the config sets (`jobs.<name>.intervalSeconds`): sources do not change it. */
   private readonly pinned: Set<string>;
 
@@ -90,6 +93,14 @@ export class JobRunner {
       this.schedule(definition.name, intervalSeconds);
     }
     this.started = true;
+    if (this.sources) {
+      // Another replica's updateSource reaches this one within a watch period, not only at its next run.
+      this.sourceWatch = setInterval(() => {
+        this.sources!.reload().then(() => this.followSources())
+          .catch((error: Error) => this.log.warn({ err: error }, 'could not re-read the sources'));
+      }, SOURCE_WATCH_MS);
+      this.sourceWatch.unref();
+    }
   }
 
   /** Stops ticking and taking jobs (see quiesce); a running job is given `timeoutMs` to finish (pg-boss re-queues it otherwise). */
@@ -103,6 +114,7 @@ export class JobRunner {
    * run ends COMPLETED with its cursor where it got to), and `runNow` callers answered with the run as it stands.
    */
   quiesce(): void {
+    clearInterval(this.sourceWatch);
     for (const timer of this.tickers.values()) clearInterval(timer);
     this.tickers.clear();
     this.shutdown.abort();
@@ -112,7 +124,7 @@ export class JobRunner {
   /**
    * Re-derives the interval of each job that polls sources (`pollsVendors`) from the enabled sources of those
    * vendors — the shortest poll interval; 0 when none polls — unless the config pins it. Called after an ADMIN
-   * changes a source here, and before every run (so other replicas follow within one tick).
+   * changes a source here, every few seconds (SOURCE_WATCH_MS: a change made on another replica), and before every run.
    */
   followSources(): void {
     if (!this.sources) return;

@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Query, Resolver } from '
 import { expectGlobalId } from '../schema/global-id.js';
 import { presentSource } from '../schema/present.js';
 import { Source } from '../schema/source.type.js';
+import { sourceUpdated } from '../services/source-updated-event.js';
 import type { GraphContext } from './context.js';
 import { badUserInput, notFound } from './errors.js';
 
@@ -19,7 +20,7 @@ export class SourceResolver {
     return ctx.hub.sources.list().map((s) => presentSource(s.entity, ctx.hub.sources.healthOf(s.entity.name)));
   }
 
-  @Mutation(() => Source, { description: "Turns a source on or off, or changes its poll interval (ADMIN)" })
+  @Mutation(() => Source, { description: "Turns a source on or off, or changes its poll interval (ADMIN); every replica follows within seconds, and a SOURCE_UPDATED event records it" })
   async updateSource(@Ctx() ctx: GraphContext, @Arg('input', () => UpdateSourceInput) input: UpdateSourceInput): Promise<Source> {
     const id = expectGlobalId(input.sourceId, 'Source', 'input.sourceId');
     const source = ctx.hub.sources.byId(id);
@@ -30,8 +31,10 @@ export class SourceResolver {
     const change: { enabled?: boolean; pollIntervalSeconds?: number } = {};
     if (input.enabled !== undefined && input.enabled !== null) change.enabled = input.enabled;
     if (input.pollIntervalSeconds !== undefined && input.pollIntervalSeconds !== null) change.pollIntervalSeconds = input.pollIntervalSeconds;
+    const previous = { enabled: source.entity.enabled, pollIntervalSeconds: source.entity.pollIntervalSeconds };
     const updated = await ctx.hub.sources.update(source.entity.name, change);
     ctx.hub.jobs.followSources();
+    await ctx.hub.events.publish(sourceUpdated(updated, previous, ctx.principal?.name ?? 'unknown'));
     return presentSource(updated.entity, ctx.hub.sources.healthOf(updated.entity.name));
   }
 }

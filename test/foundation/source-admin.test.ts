@@ -22,6 +22,16 @@ async function syncInterval(): Promise<number> {
   return data.jobs.find((j: { name: string }) => j.name === 'ctp-resilient-sync').intervalSeconds;
 }
 
+async function noRunInFlight(): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    const [{ count }] = await hub.services.dataSource.query(
+      `SELECT count(*)::int AS count FROM job_run WHERE job_name = 'ctp-resilient-sync' AND state IN ('QUEUED', 'RUNNING')`);
+    if (count === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('a sync run is still queued or running');
+}
+
 describe('an ADMIN changing a source', () => {
   it('changes the poll interval of the job that polls it, live, and turning the source off stops it', async () => {
     const source = await ctpSource();
@@ -33,13 +43,27 @@ describe('an ADMIN changing a source', () => {
     expect(await syncInterval()).toBe(90);
   });
 
-  it('follows a change made on another replica (the stored source) at its next run', async () => {
+  it('follows a change made on another replica (the stored source) within seconds, without waiting for a run', async () => {
     const source = await ctpSource();
+    // No tick from here on, and the runs queued by earlier changes are over: a run also re-reads the sources.
+    await hub.query('mutation($id: ID!) { updateSource(input: { sourceId: $id, pollIntervalSeconds: 0 }) { id } }', { id: source.id });
+    await noRunInFlight();
     await hub.services.dataSource.getRepository(SourceEntity).update({ name: source.name }, { pollIntervalSeconds: 33 });
-    expect(await syncInterval()).toBe(90);
-    const run = await hub.query('mutation { runJob(name: "ctp-resilient-sync") { state } }', undefined, hub.tokens.OPERATOR);
-    expect(run.runJob.state).toBe('COMPLETED');
+    expect(await syncInterval()).toBe(0);
+    const deadline = Date.now() + 10_000;
+    while (await syncInterval() !== 33 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await syncInterval()).toBe(33);
+  });
+
+  it('records each change as a SOURCE_UPDATED event: what changed, from what, by which token', async () => {
+    const source = await ctpSource();
+    await hub.query('mutation($id: ID!) { updateSource(input: { sourceId: $id, pollIntervalSeconds: 120 }) { id } }', { id: source.id });
+    const data = await hub.query('{ syncEvents(filter: { kinds: [SOURCE_UPDATED] }, first: 1) { nodes { vendor subjectId message details } } }');
+    const [event] = data.syncEvents.nodes;
+    expect(event).toMatchObject({
+      vendor: 'SECUREWORKS_CTP', subjectId: source.id, message: `${source.name} updated by test-admin: pollIntervalSeconds 33 -> 120`,
+      details: { source: source.name, by: 'test-admin', enabled: true, pollIntervalSeconds: 120, previous: { enabled: true, pollIntervalSeconds: 33 } },
+    });
   });
 });
 
