@@ -1,10 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Vendor } from '../domain/vendor.js';
+import { QuotaScheduler } from '../enrichment/quota-scheduler.js';
+import { quotaWindows } from '../enrichment/quota-windows.js';
 import { childLogger } from '../observability/logger.js';
 import { SourceHealthTracker, type SourceHealthState } from '../sources/health/source-health.js';
 import { manifestFor } from '../sources/index.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { SourceEntity } from '../store/entities/index.js';
+import { sourceRateLimiter } from './source-rate-limiter.js';
 
 export interface RegisteredSource {
   config: SourceConfig;
@@ -20,6 +23,8 @@ export class SourceRegistry {
   readonly health: SourceHealthTracker;
   private readonly byName = new Map<string, RegisteredSource>();
   private readonly clients = new Map<string, unknown>();
+  /** Keeps the sources' configured `rateLimit`s, shared by every replica; made when a source first needs it. */
+  private rateLimits?: QuotaScheduler;
   private readonly log = childLogger({ component: 'sources' });
 
   constructor(
@@ -111,10 +116,16 @@ export class SourceRegistry {
     if (!client) {
       const manifest = manifestFor(source.config.vendor);
       if (!manifest) throw new Error(`no adapter for ${source.config.vendor}`);
-      client = manifest.createClient(source.config, { health: this.health });
+      client = manifest.createClient(source.config, { health: this.health, limiter: this.rateLimiter(source.config) });
       this.clients.set(name, client);
     }
     return client as T;
+  }
+
+  private rateLimiter(source: SourceConfig) {
+    if (!source.rateLimit?.perMinute && !source.rateLimit?.perDay) return undefined;
+    this.rateLimits ??= new QuotaScheduler(this.dataSource, { windows: quotaWindows() });
+    return sourceRateLimiter(this.rateLimits, source);
   }
 
   healthOf(name: string): SourceHealthState {

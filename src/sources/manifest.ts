@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Vendor } from '../domain/vendor.js';
 import type { SandboxDefinition } from '../sandbox/kit/index.js';
-import type { HealthSink } from './http/vendor-http.js';
+import type { SourceClientDeps } from './http/source-http.js';
 import type { SourceConfig } from './source-config.js';
 
 export type Capability =
@@ -28,7 +28,7 @@ export interface VendorManifest<Client = unknown> {
   /** Default poll interval in seconds for this vendor's job (0 = no poller). */
   defaultPollIntervalSeconds: number;
   /** Builds the vendor client on the shared HTTP client factory. */
-  createClient(source: SourceConfig, deps: { health: HealthSink }): Client;
+  createClient(source: SourceConfig, deps: SourceClientDeps): Client;
   /** The local simulator `npm start` and the tests use when no real vendor is configured. */
   sandbox(): SandboxDefinition;
   /** Whether the sandbox serves HTTPS (self-signed) by default. */

@@ -24,11 +24,11 @@ export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
   credentialKeys: ['apiKey'],
   settingsSchema: abuseIpdbSettings,
   defaultPollIntervalSeconds: 0,
-  createClient(source, { health }) {
+  createClient(source, deps) {
     const { apiKey } = requireCredentials(source, ['apiKey']);
     const settings = abuseIpdbSettings.parse(source.settings);
     const http = new VendorHttp({
-      ...sourceHttpOptions(source, health),
+      ...sourceHttpOptions(source, deps),
       authenticate: (request) => {
         request.headers.set('Key', apiKey);
       },

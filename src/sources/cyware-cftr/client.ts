@@ -1,6 +1,6 @@
 import { Vendor } from '../../domain/vendor.js';
 import { VendorError } from '../http/vendor-error.js';
-import type { HealthSink, TlsOptions } from '../http/vendor-http.js';
+import type { CallLimiter, HealthSink, TlsOptions } from '../http/vendor-http.js';
 import type { OpenApiCredentials } from '../cyware-signing/open-api-signature.js';
 import { CywareOpenApiHttp } from '../cyware-signing/signed-http.js';
 import { toCreateIncidentBody, toThreatIntelRecords, type NewCftrIncident } from './map.js';
@@ -21,6 +21,7 @@ export interface CftrClientOptions {
   backoffLimitMs?: number;
   tls?: TlsOptions;
   health?: HealthSink;
+  limiter?: CallLimiter;
   /** Clock in epoch milliseconds used to sign requests (default Date.now). */
   now?: () => number;
 }
@@ -53,6 +54,7 @@ export class CftrClient {
       backoffLimitMs: options.backoffLimitMs,
       tls: options.tls,
       health: options.health,
+      limiter: options.limiter,
     });
   }
 

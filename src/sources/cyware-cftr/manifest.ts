@@ -13,7 +13,7 @@ export const cywareCftrManifest: VendorManifest<CftrClient> = {
   settingsSchema: cftrSettingsSchema,
   // Incidents are created from Intel Exchange data on demand; nothing to poll.
   defaultPollIntervalSeconds: 0,
-  createClient(source, { health }) {
+  createClient(source, { health, limiter }) {
     const credentials = requireCredentials(source, ['accessId', 'secretKey']);
     return new CftrClient({
       sourceName: source.name,
@@ -23,6 +23,7 @@ export const cywareCftrManifest: VendorManifest<CftrClient> = {
       timeoutMs: source.timeoutMs,
       tls: { verify: source.tlsVerify, caFile: source.caFile },
       health,
+      limiter,
     });
   },
   sandbox: createCywareCftrSandbox,

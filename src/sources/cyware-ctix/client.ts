@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Vendor } from '../../domain/vendor.js';
 import { VendorError } from '../http/vendor-error.js';
-import { sleep, type CallOptions, type HealthSink, type TlsOptions } from '../http/vendor-http.js';
+import { sleep, type CallOptions, type CallLimiter, type HealthSink, type TlsOptions } from '../http/vendor-http.js';
 import type { OpenApiCredentials } from '../cyware-signing/open-api-signature.js';
 import { CywareOpenApiHttp } from '../cyware-signing/signed-http.js';
 import { ctixSettingsSchema, type CtixSettings } from './settings.js';
@@ -25,6 +25,7 @@ export interface CtixClientOptions {
   backoffLimitMs?: number;
   tls?: TlsOptions;
   health?: HealthSink;
+  limiter?: CallLimiter;
   /** Clock in epoch milliseconds used to sign requests (default Date.now). */
   now?: () => number;
 }
@@ -64,6 +65,7 @@ export class CtixClient {
       backoffLimitMs: options.backoffLimitMs,
       tls: options.tls,
       health: options.health,
+      limiter: options.limiter,
     });
   }
 

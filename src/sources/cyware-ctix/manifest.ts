@@ -13,7 +13,7 @@ export const cywareCtixManifest: VendorManifest<CtixClient> = {
   settingsSchema: ctixSettingsSchema,
   // Threat data is read on demand (searches, investigations, bulletins); nothing to poll.
   defaultPollIntervalSeconds: 0,
-  createClient(source, { health }) {
+  createClient(source, { health, limiter }) {
     const credentials = requireCredentials(source, ['accessId', 'secretKey']);
     return new CtixClient({
       sourceName: source.name,
@@ -23,6 +23,7 @@ export const cywareCtixManifest: VendorManifest<CtixClient> = {
       timeoutMs: source.timeoutMs,
       tls: { verify: source.tlsVerify, caFile: source.caFile },
       health,
+      limiter,
     });
   },
   sandbox: createCywareCtixSandbox,

@@ -1,15 +1,22 @@
 import type { SourceConfig } from '../source-config.js';
-import type { HealthSink, VendorHttpOptions } from './vendor-http.js';
+import type { CallLimiter, HealthSink, VendorHttpOptions } from './vendor-http.js';
 
-/** The VendorHttp settings every configured source shares: identity, base URL, timeout, TLS and health. */
-export function sourceHttpOptions(source: SourceConfig, health?: HealthSink): Pick<VendorHttpOptions, 'vendor' | 'sourceName' | 'baseUrl' | 'timeoutMs' | 'tls' | 'health'> {
+/** What the hub gives every source's client: where its health is kept, and the pacing of its `rateLimit` if any. */
+export interface SourceClientDeps {
+  health: HealthSink;
+  limiter?: CallLimiter;
+}
+
+/** The VendorHttp settings every configured source shares: identity, base URL, timeout, TLS, health, rate limit. */
+export function sourceHttpOptions(source: SourceConfig, deps?: Partial<SourceClientDeps>): Pick<VendorHttpOptions, 'vendor' | 'sourceName' | 'baseUrl' | 'timeoutMs' | 'tls' | 'health' | 'limiter'> {
   return {
     vendor: source.vendor,
     sourceName: source.name,
     baseUrl: source.baseUrl,
     timeoutMs: source.timeoutMs,
     tls: { verify: source.tlsVerify, caFile: source.caFile },
-    health,
+    health: deps?.health,
+    limiter: deps?.limiter,
   };
 }
 

@@ -13,6 +13,14 @@ export interface HealthSink {
   recordFailure(sourceName: string, error: VendorError): void;
 }
 
+/**
+ * Paces calls to a source (its configured `rateLimit`): `acquire` resolves when a call may start and gives the
+ * function that reports it ended; it rejects (a VendorError) when the budget cannot be had in reasonable time.
+ */
+export interface CallLimiter {
+  acquire(): Promise<() => Promise<void>>;
+}
+
 export interface TlsOptions {
   /** Verify the vendor's certificate (default true). Turning it off must be explicit in config. */
   verify?: boolean;
@@ -49,6 +57,7 @@ export interface VendorHttpOptions {
   rateLimitWaitSeconds?: (headers: Headers) => number | undefined;
   tls?: TlsOptions;
   health?: HealthSink;
+  limiter?: CallLimiter;
   headers?: Record<string, string>;
 }
 
@@ -185,6 +194,8 @@ export class VendorHttp {
     try {
       answer = await this.withRetries(method, path, call, readText);
     } catch (error) {
+      // Our own pacing (the source's rateLimit) refusing: not the vendor's failure, so not its health either.
+      if (error instanceof VendorError) throw error;
       if (error instanceof StatusFailure) {
         const { status, text } = error.answer;
         const detail = this.redact((text ?? '').slice(0, 300));
@@ -216,12 +227,16 @@ export class VendorHttp {
     const accepted = call.acceptStatus ?? [];
     for (let retryCount = 1; ; retryCount += 1) {
       let failure: unknown;
+      // Every attempt counts against the source's rate limit, retries included.
+      const ended = await this.options.limiter?.acquire();
       try {
         const answer = await this.attempt(method, url, headers, body, readText, accepted);
         if ((answer.status >= 200 && answer.status < 300) || accepted.includes(answer.status)) return answer;
         failure = new StatusFailure(answer);
       } catch (error) {
         failure = error;
+      } finally {
+        await ended?.();
       }
       const delay = this.retryDelay(failure, retryCount, repeatable);
       if (delay === null) throw failure;

@@ -24,10 +24,10 @@ export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
   credentialKeys: ['apiKey'],
   settingsSchema: hybridAnalysisSettings,
   defaultPollIntervalSeconds: 0,
-  createClient(source, { health }) {
+  createClient(source, deps) {
     const { apiKey } = requireCredentials(source, ['apiKey']);
     const http = new VendorHttp({
-      ...sourceHttpOptions(source, health),
+      ...sourceHttpOptions(source, deps),
       // Use the bare host: `www.hybrid-analysis.com` redirects, and a followed redirect can drop the api-key header.
       baseUrl: source.baseUrl.replace('://www.hybrid-analysis.com', '://hybrid-analysis.com'),
       authenticate: (request) => {

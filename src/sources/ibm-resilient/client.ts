@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import { VendorError } from '../http/vendor-error.js';
 import { VendorHttp, type HealthSink } from '../http/vendor-http.js';
-import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
+import { requireCredentials, sourceHttpOptions, type SourceClientDeps } from '../http/source-http.js';
 import type { SourceConfig } from '../source-config.js';
 import {
   fieldDefinition, incidentPage, incidentType, patchStatus, resilientAttachment, resilientComment, resilientIncident,
@@ -17,8 +17,7 @@ export const ibmResilientSettings = z.object({
 });
 export type IbmResilientSettings = z.infer<typeof ibmResilientSettings>;
 
-export interface ResilientClientDeps {
-  health: HealthSink;
+export interface ResilientClientDeps extends SourceClientDeps {
   /** Retry tuning (tests shorten it). */
   retries?: number;
   backoffLimitMs?: number;
@@ -37,7 +36,7 @@ export function createIbmResilientClient(source: SourceConfig, deps: ResilientCl
   const { apiKeyId, apiKeySecret } = requireCredentials(source, ['apiKeyId', 'apiKeySecret']);
   const authorization = `Basic ${Buffer.from(`${apiKeyId}:${apiKeySecret}`).toString('base64')}`;
   const http = new VendorHttp({
-    ...sourceHttpOptions(source, deps.health),
+    ...sourceHttpOptions(source, deps),
     // The same on every call, so a plain header rather than an `authenticate` hook (no per-call Request).
     headers: { Authorization: authorization },
     secrets: [apiKeySecret, authorization],

@@ -11,7 +11,7 @@ export const ibmResilientManifest: VendorManifest<IbmResilientClient> = {
   settingsSchema: ibmResilientSettings,
   // Closes made in SOAR are found by a modified-since query; IBM used an instant rule instead, so poll briskly.
   defaultPollIntervalSeconds: 120,
-  createClient: (source, { health }) => createIbmResilientClient(source, { health }),
+  createClient: (source, deps) => createIbmResilientClient(source, deps),
   sandbox: createIbmResilientSandbox,
   // SOAR appliances usually serve a self-signed certificate (IBM's `cafile`), so the sandbox does too.
   sandboxTls: true,

@@ -68,11 +68,11 @@ export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
   credentialKeys: ['apiKey'],
   settingsSchema: ivantiSettings,
   defaultPollIntervalSeconds: 120,
-  createClient(source, { health }) {
+  createClient(source, deps) {
     const { apiKey } = requireCredentials(source, ['apiKey']);
     // baseUrl: https://<tenant>/api (cloud) or https://<host>/HEAT/api (on-prem).
     const http = new VendorHttp({
-      ...sourceHttpOptions(source, health),
+      ...sourceHttpOptions(source, deps),
       authenticate: (request) => {
         // Literal prefix, equals sign, no space, no "Bearer".
         request.headers.set('Authorization', `rest_api_key=${apiKey}`);

@@ -1,6 +1,6 @@
 import { VendorError } from '../http/vendor-error.js';
 import { VendorHttp, type HealthSink } from '../http/vendor-http.js';
-import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
+import { requireCredentials, sourceHttpOptions, type SourceClientDeps } from '../http/source-http.js';
 import type { SourceConfig } from '../source-config.js';
 import {
   acknowledgeResponse, attachmentResponse, closeCodesResponse, ticketActionResponse, ticketUpdatesResponse, ctpTicket,
@@ -45,8 +45,7 @@ export interface DownloadedAttachment {
   content: Buffer;
 }
 
-export interface CtpClientDeps {
-  health: HealthSink;
+export interface CtpClientDeps extends SourceClientDeps {
   /** Retry tuning (tests shorten it). */
   retries?: number;
   backoffLimitMs?: number;
@@ -57,7 +56,7 @@ export function createSecureworksCtpClient(source: SourceConfig, deps: CtpClient
   const { username, password } = requireCredentials(source, ['username', 'password']);
   const authorization = `APIKEY ${username}:${password}`;
   return new SecureworksCtpClient(new VendorHttp({
-    ...sourceHttpOptions(source, deps.health),
+    ...sourceHttpOptions(source, deps),
     secrets: [password, authorization],
     // The same on every call, so a plain header rather than an `authenticate` hook (no per-call Request).
     // Every public client sends the Content-Type, GET included.

@@ -37,6 +37,6 @@ export const secureworksCtpManifest: VendorManifest<SecureworksCtpClient> = {
   credentialKeys: ['username', 'password'],
   settingsSchema: secureworksCtpSettings,
   defaultPollIntervalSeconds: 600, // IBM's fn_secureworks_ctp default
-  createClient: (source, { health }) => createSecureworksCtpClient(source, { health }),
+  createClient: (source, deps) => createSecureworksCtpClient(source, deps),
   sandbox: createSecureworksCtpSandbox,
 };

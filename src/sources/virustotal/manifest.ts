@@ -22,11 +22,11 @@ export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
   credentialKeys: ['apiKey'],
   settingsSchema: virusTotalSettings,
   defaultPollIntervalSeconds: 0,
-  createClient(source, { health }) {
+  createClient(source, deps) {
     const { apiKey } = requireCredentials(source, ['apiKey']);
     const settings = virusTotalSettings.parse(source.settings);
     const http = new VendorHttp({
-      ...sourceHttpOptions(source, health),
+      ...sourceHttpOptions(source, deps),
       authenticate: (request) => {
         request.headers.set('x-apikey', apiKey);
       },
