@@ -19,6 +19,16 @@ SELECT up.id, (SELECT incident_id FROM prior) AS linked_id FROM up`, incidentPar
   return linkedOrStored(db, rows[0] as { id: string; linked_id: string | null }, data);
 }
 
+/**
+ * Stores a page of a platform's incidents (no ticket links) in one statement. An external id listed twice keeps
+ * its last state (one statement cannot update a row twice).
+ */
+export async function mirrorIncidents(db: Queryable, sourceId: string, incidents: IncidentData[]): Promise<void> {
+  const byExternalId = new Map(incidents.map((data) => [data.externalId, data]));
+  if (byExternalId.size === 0) return;
+  await db.query(MIRROR_INCIDENTS_SQL, [sourceId, JSON.stringify([...byExternalId.values()].map(incidentRecord))]);
+}
+
 /** An incident to store for a ticket, with the writes about to be made on it (see `mirrorIncidentsPreparingWrites`). */
 export interface IncidentWithWrites {
   data: IncidentData;
@@ -42,10 +52,7 @@ export interface PreparedIncident {
 export async function mirrorIncidentsPreparingWrites(db: Queryable, sourceId: string, items: IncidentWithWrites[]): Promise<PreparedIncident[]> {
   if (items.length === 0) return [];
   const input = items.map(({ data, ticketId, notes, attachments }, ord) => ({
-    ord, external_id: data.externalId, url: data.url, title: data.title, description: data.description, status: data.status,
-    severity: data.severity, phase: data.phase, resolution: data.resolution, resolution_summary: data.resolutionSummary,
-    custom_fields: data.customFields, version: data.version, created_at: data.createdAt, updated_at: data.updatedAt,
-    closed_at: data.closedAt, ticket_id: ticketId,
+    ord, ...incidentRecord(data), ticket_id: ticketId,
     notes: notes.map((n) => ({ origin_key: n.originKey, created_at: n.createdAt })),
     attachments: attachments.map((a) => ({ origin_key: a.originKey, name: a.name })),
   }));
@@ -57,6 +64,16 @@ export async function mirrorIncidentsPreparingWrites(db: Queryable, sourceId: st
     if (!row) throw new Error(`incident ${data.externalId} was not stored`);
     return { incident: await linkedOrStored(db, { id: row.own_id, linked_id: row.id }, data), known: knownStates(row.known) };
   }));
+}
+
+/** An incident as a row of the `jsonb_to_recordset` inputs (INCIDENT_RECORD_COLUMNS). */
+function incidentRecord(data: IncidentData) {
+  return {
+    external_id: data.externalId, url: data.url, title: data.title, description: data.description, status: data.status,
+    severity: data.severity, phase: data.phase, resolution: data.resolution, resolution_summary: data.resolutionSummary,
+    custom_fields: data.customFields, version: data.version, created_at: data.createdAt, updated_at: data.updatedAt,
+    closed_at: data.closedAt,
+  };
 }
 
 function incidentParameters(sourceId: string, data: IncidentData, ticketId: string | null): unknown[] {
@@ -121,12 +138,22 @@ WITH up AS (
   ON CONFLICT DO NOTHING
 )`;
 
+/** The columns of `incidentRecord` as `jsonb_to_recordset` reads them. */
+const INCIDENT_RECORD_COLUMNS = `external_id text, url text, title text, description text, status text, severity text, phase text,
+    resolution text, resolution_summary text, custom_fields jsonb, version text, created_at timestamptz, updated_at timestamptz,
+    closed_at timestamptz`;
+
+const MIRROR_INCIDENTS_SQL = `
+INSERT INTO incident (${INCIDENT_COLUMNS})
+SELECT $1, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,
+       custom_fields, version, created_at, updated_at, closed_at
+FROM jsonb_to_recordset($2::jsonb) AS i(${INCIDENT_RECORD_COLUMNS})
+ORDER BY external_id
+${INCIDENT_CONFLICT}`;
+
 const MIRROR_INCIDENTS_PREPARING_WRITES_SQL = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($2::jsonb) AS i(
-    ord int, external_id text, url text, title text, description text, status text, severity text, phase text, resolution text,
-    resolution_summary text, custom_fields jsonb, version text, created_at timestamptz, updated_at timestamptz, closed_at timestamptz,
-    ticket_id uuid, notes jsonb, attachments jsonb)
+  SELECT * FROM jsonb_to_recordset($2::jsonb) AS i(ord int, ${INCIDENT_RECORD_COLUMNS}, ticket_id uuid, notes jsonb, attachments jsonb)
 ), up AS (
   INSERT INTO incident (${INCIDENT_COLUMNS})
   SELECT $1, external_id, url, title, description, status, severity, phase, resolution, resolution_summary,

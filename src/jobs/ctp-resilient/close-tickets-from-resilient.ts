@@ -8,7 +8,7 @@ import { incidentFromResilient, textOf } from '../../sources/ibm-resilient/map.j
 import type { ResilientIncident } from '../../sources/ibm-resilient/wire.js';
 import { isClosedCtpStatus, ticketFromCtp } from '../../sources/secureworks-ctp/map.js';
 import { TicketEntity } from '../../store/entities/index.js';
-import { mirrorIncident } from '../../store/incident-mirror.js';
+import { mirrorIncidents } from '../../store/incident-mirror.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
 import { patchIncident } from './incident-patcher.js';
@@ -32,9 +32,10 @@ export async function closeTicketsClosedInResilient(pair: CtpResilientPair, data
   let ticketsClosed = 0;
   for (let start = 0; ; start += PAGE) {
     const page = await pair.resilient.queryIncidents(ticketIncidentsModifiedSince(sinceMs), { start, length: PAGE });
+    // The page is stored in one statement; then each incident closed in Resilient closes its ticket.
+    await mirrorIncidents(dataSource, pair.resilientSource.entity.id, page.data.map((incident) => incidentFromResilient(incident, pair.resilientSource.config.baseUrl)));
     for (const incident of page.data) {
       cursor = Math.max(cursor, incident.inc_last_modified_date ?? incident.create_date);
-      await mirrorIncident(dataSource, pair.resilientSource.entity.id, incidentFromResilient(incident, pair.resilientSource.config.baseUrl));
       if (incident.plan_status === 'C' && await closeTicketOfIncident(pair, dataSource, events, incident)) ticketsClosed += 1;
     }
     if (page.data.length < PAGE) break;
