@@ -8,11 +8,12 @@ import { directSql } from '../store/queryable.js';
 /**
  * The stored CTIX IOC type → Respond threat-intel type mapping (Respond's "Map Data Fields"). Only IOCs of a
  * mapped type are linked to an incident. A CTIX type can be mapped when socgraph models its IOCs as Indicators
- * (IP, domain, URL, e-mail, MD5, SHA-1, SHA-256): a linked IOC is an `Indicator` in our graph.
+ * (IP, domain, URL, e-mail, MD5, SHA-1, SHA-256, SHA-512, SSDEEP): a linked IOC is an `Indicator` in our graph.
+ * SHA-512 and SSDEEP are mappable but not mapped by default (the seeded defaults are the 8 first ones).
  */
 
 /** CTIX IOC types with an Indicator type of ours, spelled as CTIX does (hash types upper-case). */
-export const MAPPABLE_CTIX_TYPES = ['ipv4-addr', 'ipv6-addr', 'domain-name', 'domain', 'url', 'email-addr', 'MD5', 'SHA-1', 'SHA-256'];
+export const MAPPABLE_CTIX_TYPES = ['ipv4-addr', 'ipv6-addr', 'domain-name', 'domain', 'url', 'email-addr', 'MD5', 'SHA-1', 'SHA-256', 'SHA-512', 'SSDEEP'];
 
 export interface TypeMapping {
   ctixType: string;

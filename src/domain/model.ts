@@ -5,7 +5,7 @@
 export type TicketStatus = 'OPEN' | 'IN_PROGRESS' | 'PENDING' | 'CLOSED';
 export type IncidentStatus = 'OPEN' | 'CLOSED';
 export type Priority = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | 'UNKNOWN';
-export type IndicatorType = 'IPV4' | 'IPV6' | 'DOMAIN' | 'URL' | 'EMAIL' | 'MD5' | 'SHA1' | 'SHA256';
+export type IndicatorType = 'IPV4' | 'IPV6' | 'DOMAIN' | 'URL' | 'EMAIL' | 'MD5' | 'SHA1' | 'SHA256' | 'SHA512' | 'SSDEEP';
 export type Verdict = 'MALICIOUS' | 'SUSPICIOUS' | 'HARMLESS' | 'UNKNOWN';
 
 export interface WorklogData {

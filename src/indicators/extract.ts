@@ -21,7 +21,8 @@ import { refang } from './refang.js';
 export { normalizeIndicator } from './normalize.js';
 export { refang } from './refang.js';
 
-export const INDICATOR_TYPES = ['IPV4', 'IPV6', 'DOMAIN', 'URL', 'EMAIL', 'MD5', 'SHA1', 'SHA256', 'CVE'] as const;
+/** SSDEEP is a type the hub stores (from threat intel), not one it finds in free text: fuzzy hashes look like too much else. */
+export const INDICATOR_TYPES = ['IPV4', 'IPV6', 'DOMAIN', 'URL', 'EMAIL', 'MD5', 'SHA1', 'SHA256', 'SHA512', 'SSDEEP', 'CVE'] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
 /** The types that map to a STIX cyber-observable (a CVE is a vulnerability, not an observable). */
 export type ObservableIndicatorType = Exclude<IndicatorType, 'CVE'>;
@@ -73,7 +74,7 @@ const EDGE_DOTS = /^\.+|\.+$/g;
 const MAX_EMAIL_LOCAL_LENGTH = 64;
 const MAX_IPV6_TEXT_LENGTH = 45;
 
-const HASH_TYPE_BY_LENGTH: Record<number, IndicatorType | undefined> = { 32: 'MD5', 40: 'SHA1', 64: 'SHA256' };
+const HASH_TYPE_BY_LENGTH: Record<number, IndicatorType | undefined> = { 32: 'MD5', 40: 'SHA1', 64: 'SHA256', 128: 'SHA512' };
 
 function asciiTable(chars: string): Uint8Array {
   const table = new Uint8Array(128);

@@ -216,7 +216,11 @@ export function normalizeIndicator(type: IndicatorType, value: string): string {
     case 'MD5':
     case 'SHA1':
     case 'SHA256':
+    case 'SHA512':
       return text.toLowerCase();
+    case 'SSDEEP':
+      // blocksize:hash:hash — base64 alphabet, case-sensitive; a trailing ,"file name" is not part of it.
+      return text.replace(/,".*"$/, '');
     case 'IPV4':
       return text;
     case 'IPV6': {

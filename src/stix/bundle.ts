@@ -143,7 +143,7 @@ export function deterministicObservableId(scoType: string, idContributingPropert
   return `${scoType}--${uuidV5(STIX_SCO_NAMESPACE, canonicalJson(idContributingProperties))}`;
 }
 
-const HASH_KEYS = { MD5: 'MD5', SHA1: 'SHA-1', SHA256: 'SHA-256' } as const;
+const HASH_KEYS = { MD5: 'MD5', SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512', SSDEEP: 'SSDEEP' } as const;
 const SCO_TYPES: Record<Exclude<ObservableIndicatorType, keyof typeof HASH_KEYS>, string> = {
   IPV4: 'ipv4-addr',
   IPV6: 'ipv6-addr',
@@ -219,7 +219,11 @@ function toRfc3986(url: string): string {
   return `${parts.scheme}://${userinfo}${host}${parts.port}${percentEncodeOutside(parts.rest, URI_REST_CHAR, true)}`;
 }
 
-const HASH_SHAPES = { MD5: /^[0-9a-f]{32}$/, SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ } as const;
+const HASH_SHAPES = {
+  MD5: /^[0-9a-f]{32}$/, SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/, SHA512: /^[0-9a-f]{128}$/,
+  // blocksize:hash:hash (spamsum), as ssdeep prints it.
+  SSDEEP: /^\d+:[0-9A-Za-z/+]+:[0-9A-Za-z/+]+$/,
+} as const;
 
 function asciiEmail(email: string): string {
   const at = email.lastIndexOf('@');

@@ -152,7 +152,7 @@ describe('live threat data queries', () => {
     expect(object).toMatchObject({ type: 'report', iocType: null, indicatorType: null, value: null, name });
     const related = await hub.query(`query($s: String) { threatData(source: "ctix", filter: { search: $s, types: ["report"] }) { nodes { relatedIndicators { iocType indicatorType value } } } }`, { s: name });
     expect(related.threatData.nodes[0].relatedIndicators.sort(byValue)).toEqual([
-      { iocType: 'SSDEEP', indicatorType: null, value: '3:abc:def' },
+      { iocType: 'SSDEEP', indicatorType: 'SSDEEP', value: '3:abc:def' },
       { iocType: 'SHA-256', indicatorType: 'SHA256', value: 'a'.repeat(64) },
       { iocType: 'domain-name', indicatorType: 'DOMAIN', value: 'filter.example' },
     ].sort(byValue));
@@ -337,11 +337,32 @@ describe('createCftrIncident', () => {
     expect(await read()).toHaveLength(8);
   });
 
+  it('SHA-512 and SSDEEP IOCs, unmapped by default, are linked as Indicators once mapped', async () => {
+    const sha512 = 'D'.repeat(128);
+    const created = await report(unique('Fuzzy'), [['SHA-512', sha512], ['SSDEEP', '96:s4Ud1Lj96tHHlZDrwciQmA:s4UdFWtHHlZDrwY']]);
+    const before = await createIncident({ threatDataIds: [(await threatObject(created)).id] });
+    expect(before.skippedIndicators.map((i: any) => i.reason)).toEqual(['UNMAPPED_TYPE', 'UNMAPPED_TYPE']);
+    try {
+      await hub.query('mutation { a: setIndicatorTypeMapping(input: { ctixType: "sha-512", cftrField: "SHA512" }) { ctixType } b: setIndicatorTypeMapping(input: { ctixType: "ssdeep", cftrField: "SSDEEP" }) { ctixType } }', undefined, hub.tokens.ADMIN);
+      const after = await createIncident({ threatDataIds: [(await threatObject(created)).id] });
+      expect(after.skippedIndicators).toEqual([]);
+      expect(after.linkedIndicators.map((i: any) => [i.type, i.value]).sort()).toEqual([
+        ['SHA512', 'd'.repeat(128)], ['SSDEEP', '96:s4Ud1Lj96tHHlZDrwciQmA:s4UdFWtHHlZDrwY'],
+      ]);
+      const sent = (await cftrIncidents()).find((i) => i.unique_id === after.incident.externalId);
+      expect(sent.threat_intel.map((t: any) => t.type).sort()).toEqual(['SHA512', 'SSDEEP']);
+      const found = await hub.query(`{ indicator(type: SHA512, value: "${sha512}") { type value sightings { subjectType } } }`);
+      expect(found.indicator).toMatchObject({ type: 'SHA512', value: 'd'.repeat(128) });
+    } finally {
+      await hub.query('mutation { a: removeIndicatorTypeMapping(ctixType: "SHA-512") b: removeIndicatorTypeMapping(ctixType: "SSDEEP") }', undefined, hub.tokens.ADMIN);
+    }
+  });
+
   it('mapping edits need ADMIN; a type socgraph has no Indicator for cannot be mapped', async () => {
     const forbidden = await hub.graphql('mutation { removeIndicatorTypeMapping(ctixType: "url") }', undefined, hub.tokens.OPERATOR);
     expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const unmappable = await hub.graphql('mutation { setIndicatorTypeMapping(input: { ctixType: "SHA-512", cftrField: "SHA512" }) { ctixType } }', undefined, hub.tokens.ADMIN);
-    expect(unmappable.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/SHA-512.*Mappable CTIX types/) });
+    const unmappable = await hub.graphql('mutation { setIndicatorTypeMapping(input: { ctixType: "SHA-384", cftrField: "SHA384" }) { ctixType } }', undefined, hub.tokens.ADMIN);
+    expect(unmappable.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/SHA-384.*Mappable CTIX types: .*SHA-512, SSDEEP/) });
     expect((await hub.query('mutation { removeIndicatorTypeMapping(ctixType: "no-such-type") }', undefined, hub.tokens.ADMIN)).removeIndicatorTypeMapping).toBe(false);
     const viewer = await createError({ threatDataIds: ['x'] }, hub.tokens.VIEWER);
     expect(viewer.extensions.code).toBe('FORBIDDEN');

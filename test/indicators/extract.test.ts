@@ -94,9 +94,11 @@ describe('hashes', () => {
     ]);
   });
 
-  it('does not report the pieces of a longer digest as shorter ones', () => {
-    const sha512 = SHA256 + SHA256;
-    expect(extractIndicators(`${SHA256} ${sha512} ${SHA1}ab ${MD5.slice(0, 31)}`)).toEqual([{ type: 'SHA256', value: SHA256 }]);
+  it('does not report the pieces of a longer digest as shorter ones; a SHA-512 is one', () => {
+    const sha512 = SHA256 + SHA256.split('').reverse().join('');
+    expect(extractIndicators(`${SHA256} ${sha512} ${SHA1}ab ${MD5.slice(0, 31)} ${sha512}0`)).toEqual([
+      { type: 'SHA256', value: SHA256 }, { type: 'SHA512', value: sha512 },
+    ]);
   });
 
   it('needs word boundaries and ignores digit-only or padding runs', () => {
@@ -184,7 +186,7 @@ describe('de-duplication, order and options', () => {
   });
 
   it('lists every indicator type once', () => {
-    expect(INDICATOR_TYPES).toEqual(['IPV4', 'IPV6', 'DOMAIN', 'URL', 'EMAIL', 'MD5', 'SHA1', 'SHA256', 'CVE']);
+    expect(INDICATOR_TYPES).toEqual(['IPV4', 'IPV6', 'DOMAIN', 'URL', 'EMAIL', 'MD5', 'SHA1', 'SHA256', 'SHA512', 'SSDEEP', 'CVE']);
   });
 
   it('extracts from a 1 MB mixed text and still finds what is buried in it', () => {

@@ -109,6 +109,19 @@ describe('buildEnrichmentBundle', () => {
     for (const pattern of patterns) expect(stixPatternError(pattern as string)).toBeNull();
   });
 
+  it('writes SHA-512 and SSDEEP as file hashes, and refuses a malformed one', () => {
+    const sha512 = 'ab'.repeat(64);
+    const ssdeep = '96:s4Ud1Lj96tHHlZDrwciQmA:s4UdFWtHHlZDrwY';
+    const { bundle } = buildEnrichmentBundle(input({ indicators: [enriched('SHA512', sha512.toUpperCase()), enriched('SSDEEP', ssdeep)], cves: [] }));
+    expectValid(bundle);
+    const patterns = objectsOfType(bundle.objects, 'indicator').map((indicator) => indicator.pattern);
+    expect(patterns).toEqual([`[file:hashes.'SHA-512' = '${sha512}']`, `[file:hashes.SSDEEP = '${ssdeep}']`]);
+    for (const pattern of patterns) expect(stixPatternError(pattern as string)).toBeNull();
+    expect(objectsOfType(bundle.objects, 'file').map((file) => file.hashes)).toEqual([{ 'SHA-512': sha512 }, { SSDEEP: ssdeep }]);
+    expect(() => buildEnrichmentBundle(input({ indicators: [enriched('SHA512', SHA256)] }))).toThrow(RangeError);
+    expect(() => buildEnrichmentBundle(input({ indicators: [enriched('SSDEEP', 'not a fuzzy hash')] }))).toThrow(RangeError);
+  });
+
   it('escapes quotes and backslashes inside pattern strings', () => {
     const pattern = indicatorPattern('DOMAIN', "a'b\\c");
     expect(pattern).toBe("[domain-name:value = 'a\\'b\\\\c']");

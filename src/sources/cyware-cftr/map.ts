@@ -26,7 +26,7 @@ export interface NewCftrIncident {
 
 /** An indicator linked to a Respond incident. */
 export interface IncidentIndicator {
-  /** Null when Respond's type has no counterpart among ours (SHA512, SSDEEP, CVE, …). */
+  /** Null when Respond's type has no counterpart among ours (CVE, …). */
   type: IndicatorType | null;
   vendorType: string;
   value: string;

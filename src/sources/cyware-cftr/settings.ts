@@ -29,6 +29,8 @@ export const cftrSettingsSchema = z.object({
     MD5: z.string().default('MD5'),
     SHA1: z.string().default('SHA1'),
     SHA256: z.string().default('SHA256'),
+    SHA512: z.string().default('SHA512'),
+    SSDEEP: z.string().default('SSDEEP'),
   }).prefault({}),
   /** Link for humans; `{unique_id}` is replaced. Default: `<origin>/cftr/incidents/{unique_id}/` (pattern not public). */
   incidentUrlTemplate: z.string().refine((t) => t.includes('{unique_id}'), 'must contain {unique_id}').optional(),

@@ -52,24 +52,29 @@ const INDICATOR_TYPE_BY_IOC_TYPE: Record<string, IndicatorType> = {
   md5: 'MD5',
   'sha-1': 'SHA1',
   'sha-256': 'SHA256',
+  'sha-512': 'SHA512',
+  ssdeep: 'SSDEEP',
 };
 
 /** The exact `ioc_type` values CQL filters on. */
 const CTIX_IOC_TYPE: Record<IndicatorType, string> = {
   IPV4: 'ipv4-addr', IPV6: 'ipv6-addr', DOMAIN: 'domain-name', URL: 'url', EMAIL: 'email-addr', MD5: 'MD5', SHA1: 'SHA-1', SHA256: 'SHA-256',
+  SHA512: 'SHA-512', SSDEEP: 'SSDEEP',
 };
 
 /** Indicator keys of Quick Add Intel (`indicators: {"ipv4-addr": "…"}`). */
 const QUICK_INTEL_KEY: Record<IndicatorType, string> = {
   IPV4: 'ipv4-addr', IPV6: 'ipv6-addr', DOMAIN: 'domain', URL: 'url', EMAIL: 'email', MD5: 'md5', SHA1: 'sha1', SHA256: 'sha256',
+  SHA512: 'sha512', SSDEEP: 'ssdeep',
 };
 
 /** IOC keys of Create Intel via Open API (`all_sdos.all_iocs`). */
 const OPEN_API_IOC_KEY: Record<IndicatorType, string> = {
   IPV4: 'ipv4', IPV6: 'ipv6', DOMAIN: 'domain', URL: 'url', EMAIL: 'email_address', MD5: 'md5', SHA1: 'sha1', SHA256: 'sha256',
+  SHA512: 'sha512', SSDEEP: 'ssdeep',
 };
 
-/** CTIX IOC type → our IndicatorType; null for types we do not handle (SHA-512, SSDEEP, file, asn, …). */
+/** CTIX IOC type → our IndicatorType; null for types we do not handle (SHA-224, SHA-384, file, asn, …). */
 export function toIndicatorType(iocType: string | null | undefined): IndicatorType | null {
   return iocType ? INDICATOR_TYPE_BY_IOC_TYPE[iocType.toLowerCase()] ?? null : null;
 }
