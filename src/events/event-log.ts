@@ -19,6 +19,8 @@ export interface SyncEventInput {
 export interface SyncEventFilter {
   kinds?: SyncEventKind[] | null;
   vendor?: Vendor | null;
+  /** Only the events about one object (its global id: a ticket, an incident, a source, …). */
+  subjectId?: string | null;
 }
 
 export const NOTIFY_CHANNEL = 'socgraph_sync_events';
@@ -67,6 +69,7 @@ export class EventLog {
       .limit(limit);
     if (filter.kinds?.length) query.andWhere('e.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.vendor) query.andWhere('e.vendor = :vendor', { vendor: filter.vendor });
+    if (filter.subjectId) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
     return query.getMany();
   }
 
@@ -90,5 +93,6 @@ function toEntity(raw: Record<string, unknown>): SyncEventEntity {
 
 export function matches(event: SyncEventEntity, filter: SyncEventFilter): boolean {
   return (!filter.kinds?.length || filter.kinds.includes(event.kind as SyncEventKind)) &&
-    (!filter.vendor || event.vendor === filter.vendor);
+    (!filter.vendor || event.vendor === filter.vendor) &&
+    (!filter.subjectId || event.subjectId === filter.subjectId);
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { SyncEventEntity } from '../store/entities/index.js';
 import { paginate } from '../store/paginate.js';
 import { SyncEventConnection } from '../schema/connections.js';
@@ -34,7 +34,9 @@ export class SyncEventResolver {
       const ctx = context as GraphContext;
       const after = args.after as string | null | undefined;
       if (after !== undefined && after !== null && !/^\d{1,19}$/.test(after)) throw badUserInput(`after: '${after}' is not an event cursor`, 'after');
-      return ctx.hub.tailer.subscribe({ kinds: args.kinds as SyncEventKind[] | null, vendor: args.vendor as Vendor | null }, after ?? null);
+      return ctx.hub.tailer.subscribe({
+        kinds: args.kinds as SyncEventKind[] | null, vendor: args.vendor as Vendor | null, subjectId: args.subjectId as string | null,
+      }, after ?? null);
     },
   })
   liveSyncEvents(
@@ -42,6 +44,7 @@ export class SyncEventResolver {
     @Arg('kinds', () => [SyncEventKind], { nullable: true }) _kinds: SyncEventKind[] | null,
     @Arg('vendor', () => Vendor, { nullable: true }) _vendor: Vendor | null,
     @Arg('after', () => String, { nullable: true, description: 'Resume after this SyncEvent.cursor' }) _after: string | null,
+    @Arg('subjectId', () => ID, { nullable: true, description: 'Only the events about this object (a ticket, an incident, a source…)' }) _subjectId: string | null,
   ): SyncEvent {
     return presentSyncEvent(event);
   }

@@ -84,6 +84,24 @@ describe('syncEvents subscription', () => {
     await subscriber.close();
   });
 
+  it("follows one object's events (subjectId), stored and live alike", async () => {
+    const subject = (n: number) => `VGlja2V0OnN1YmplY3Qt${n}`;
+    const about = (n: number, message: string) => hub.services.events.publish({ kind: SyncEventKind.TICKET_UPDATED, vendor: Vendor.SECUREWORKS_CTP, subjectId: subject(n), message });
+    const [marker] = await publish(1, 'marker');
+    await about(1, 'one-stored');
+    await about(2, 'two-stored');
+    const subscriber = subscribe<Received>(hub.http.wsUrl, hub.tokens.VIEWER,
+      'subscription($after: String, $subjectId: ID) { syncEvents(after: $after, subjectId: $subjectId) { cursor kind vendor message subjectId } }',
+      { after: marker.cursor, subjectId: subject(1) });
+    await subscriber.waitFor(1);
+    await about(2, 'two-live');
+    await about(1, 'one-live');
+    await subscriber.waitFor(2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(subscriber.received.map((e) => e.syncEvents.message)).toEqual(['one-stored', 'one-live']);
+    await subscriber.close();
+  });
+
   it('refuses a subscription without a valid token with UNAUTHENTICATED', async () => {
     const subscriber = subscribe<Received>(hub.http.wsUrl, null, SUBSCRIPTION);
     await subscriber.waitFor(1).catch(() => undefined);
