@@ -254,6 +254,64 @@ describe('Ivanti enrichment playbook', () => {
     expect(await recordIncidents(incident.IncidentNumber)).toHaveLength(1);
   });
 
+  it('reads notes and attachments added after its note: new indicators become one addendum (own bundle, one more note), once', async () => {
+    const LATER_IP = '45.142.212.61';
+    const incident = await newIncident({ Subject: 'Suspicious login', Symptom: `Login from ${MALICIOUS_IP}` });
+    await runPlaybook();
+    expect(await hubNotes(incident.RecId)).toHaveLength(1);
+
+    // An analyst adds a note (one new IP, one already reported) and a text attachment with a hash.
+    await control(ivanti, 'POST', `/incidents/${incident.RecId}/journal-notes`, { Subject: 'Triage', NotesBody: `Also beaconing to ${LATER_IP}; ${MALICIOUS_IP} again` });
+    await control(ivanti, 'POST', `/incidents/${incident.RecId}/attachments`, { name: 'hashes.txt', contentType: 'text/plain', text: `dropper ${SHA256}\n` });
+    const out = await runPlaybook();
+    expect(out).toMatchObject({ laterEvidenceNotesAdded: 1, laterEvidenceFailed: 0 });
+    const notes = await hubNotes(incident.RecId);
+    expect(notes).toHaveLength(2);
+    expect(notes[1]!.NotesBody).toMatch(/^socgraph found 2 more indicators in notes or attachments added to this incident since the last socgraph note/);
+    expect(notes[1]!.NotesBody).toContain(LATER_IP);
+    expect(notes[1]!.NotesBody).toContain(SHA256);
+    expect(notes[1]!.NotesBody).not.toContain(MALICIOUS_IP);
+    const bundles = await bundlesFor(incident.IncidentNumber);
+    expect(bundles).toHaveLength(2);
+    const later = bundles.find((b) => notes[1]!.Subject.includes(b.bundle.id))!;
+    expect(later.bundle.objects.filter((o) => o.type === 'indicator').map((o) => o.pattern).sort()).toEqual(
+      [`[file:hashes.'SHA-256' = '${SHA256}']`, `[ipv4-addr:value = '${LATER_IP}']`]);
+    expect(validateStixBundle(later.bundle).valid).toBe(true);
+    const ticket = await graphTicket(incident.RecId);
+    expect(ticket.indicators.map((i: any) => i.value).sort()).toEqual([MALICIOUS_IP, LATER_IP, SHA256].sort());
+    // The mirror follows: the analyst's note and the first socgraph note, as read before the addendum note was written.
+    expect(ticket.worklogs.totalCount).toBe(2);
+    expect(ticket.attachments.map((a: any) => a.name)).toEqual(['hashes.txt']);
+
+    // Nothing new since: no third note, even though the same items are read again within the look-back overlap.
+    expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(0);
+    // A note with only indicators reported already adds nothing either; the playbook's own notes never count.
+    await control(ivanti, 'POST', `/incidents/${incident.RecId}/journal-notes`, { Subject: 'Recap', NotesBody: `${LATER_IP} and ${MALICIOUS_IP}` });
+    expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(0);
+    expect(await hubNotes(incident.RecId)).toHaveLength(2);
+    expect(await bundlesFor(incident.IncidentNumber)).toHaveLength(2);
+  });
+
+  it('resumes an addendum whose note failed: the same bundle is not sent twice and the note is written once', async () => {
+    const incident = await newIncident({ Subject: 'Beacon', Symptom: `Beacon to ${MALICIOUS_IP}` });
+    await runPlaybook();
+    await control(ivanti, 'POST', `/incidents/${incident.RecId}/journal-notes`, { Subject: 'More', NotesBody: 'second stage at 80.66.88.12' });
+    await control(ivanti, 'PUT', '/faults', { pathPattern: 'journal__Notess$', method: 'POST', next: [{ status: 500 }] });
+    try {
+      expect(await runPlaybook()).toMatchObject({ laterEvidenceNotesAdded: 0, laterEvidenceFailed: 1 });
+    } finally {
+      await control(ivanti, 'DELETE', '/faults');
+    }
+    expect(await hubNotes(incident.RecId)).toHaveLength(1);
+    expect(await bundlesFor(incident.IncidentNumber)).toHaveLength(2); // published before the note failed
+    expect(await runPlaybook()).toMatchObject({ laterEvidenceNotesAdded: 1, laterEvidenceFailed: 0 });
+    const notes = await hubNotes(incident.RecId);
+    expect(notes).toHaveLength(2);
+    expect(notes[1]!.NotesBody).toContain('80.66.88.12');
+    expect(await bundlesFor(incident.IncidentNumber)).toHaveLength(2);
+    expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(0);
+  });
+
   it('enriches with the other providers when one is down, names the gap in the note and bundle, and follows it up once the provider is back', async () => {
     const ipAddress = '178.128.23.9';
     await control(vt, 'PUT', `/indicators/${ipAddress}`, { preset: 'suspicious' });

@@ -67,6 +67,15 @@ export class EnrichmentProgress {
     await this.update(row, { step: 'DONE', noteRecId, notedAt: new Date(), lastError: null, followUp: gapsToRetry ? 'ENRICH' : null });
   }
 
+  /** Of these incidents, those DONE with an enrichment note written since `since`. */
+  async notedSince(recIds: string[], since: Date): Promise<ProgressRow[]> {
+    if (recIds.length === 0) return [];
+    return this.repo.createQueryBuilder('p')
+      .where('p.source_id = :source AND p.step = :done AND p.note_rec_id IS NOT NULL AND p.noted_at >= :since AND upper(p.incident_rec_id) IN (:...recIds)',
+        { source: this.sourceId, done: 'DONE', since, recIds: recIds.map((id) => id.toUpperCase()) })
+      .orderBy('p.noted_at', 'ASC').getMany();
+  }
+
   /** DONE incidents whose gaps are being followed up, noted before `before` (not in this run). */
   followUpsDue(before: Date): Promise<ProgressRow[]> {
     return this.repo.createQueryBuilder('p')

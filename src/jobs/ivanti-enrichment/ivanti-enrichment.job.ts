@@ -11,6 +11,7 @@ import { GapFollowUp } from './gap-follow-up.js';
 import { advanceCursor, isBehindCursor, type IncidentCursor } from './incident-cursor.js';
 import type { IvantiEnrichmentServices } from './ivanti-enrichment-services.js';
 import { ivantiEnrichmentSources, ivantiEnrichmentTarget, type IvantiEnrichmentTarget } from './ivanti-enrichment-target.js';
+import { incidentsWithNewEvidence, LaterEvidence } from './later-evidence.js';
 import { isPlaybookRecord } from './record-incident.js';
 import { emptyOutcome, TicketPlaybook, type TicketOutcome } from './ticket-playbook.js';
 
@@ -30,6 +31,8 @@ interface RunTotals {
   providerGaps: number;
   followUpNotesAdded: number;
   followUpsFailed: number;
+  laterEvidenceNotesAdded: number;
+  laterEvidenceFailed: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinitio
       const totals: RunTotals = {
         incidentsFound: 0, ownRecordsSkipped: 0, processed: 0, failed: 0, indicators: 0, attachmentsRead: 0,
         bundlesPublished: 0, recordIncidentsCreated: 0, notesAdded: 0, withoutIndicators: 0, providerGaps: 0,
-        followUpNotesAdded: 0, followUpsFailed: 0,
+        followUpNotesAdded: 0, followUpsFailed: 0, laterEvidenceNotesAdded: 0, laterEvidenceFailed: 0,
       };
       const startedAt = new Date();
       const cursors = (await ctx.getCursor<Record<string, IncidentCursor>>()) ?? {};
@@ -61,6 +64,9 @@ export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinitio
           await processUnfinished(target, hub, progress, fresh, totals, ctx.signal, ctx.log);
           if (ctx.signal.aborted) break;
           await followUpGaps(target, hub, progress, startedAt, totals, ctx.signal, ctx.log);
+          if (ctx.signal.aborted) break;
+          await readLaterEvidence(target, hub, progress, cursors, startedAt, totals, ctx.signal, ctx.log,
+            async () => ctx.setCursor(cursors as unknown as Record<string, unknown>));
         } catch (error) {
           // One source that cannot be read (or is misconfigured) does not keep the others waiting; the run still fails.
           sourceErrors.push(error instanceof Error ? error.message : String(error));
@@ -167,6 +173,54 @@ async function followUpGaps(
       await hub.events.publish(events);
     }
   })));
+}
+
+/**
+ * Notes and attachments added (by others) since the last look, on incidents noted within `laterEvidenceHours`: their
+ * new indicators become an addendum (see LaterEvidence). The look-back mark moves only when every incident went
+ * through, so a failed one is looked at again next run; the first run only sets the mark.
+ */
+async function readLaterEvidence(
+  target: IvantiEnrichmentTarget, hub: IvantiEnrichmentServices, progress: EnrichmentProgress, cursors: Record<string, IncidentCursor>,
+  runStartedAt: Date, totals: RunTotals, signal: AbortSignal, log: Logger, saveCursors: () => Promise<void>,
+): Promise<void> {
+  const { laterEvidenceHours, lateArrivalSeconds, concurrency } = target.settings.enrichment;
+  if (laterEvidenceHours <= 0) return;
+  const key = `${target.ivantiSource.config.name}:later-evidence`;
+  const mark = cursors[key];
+  if (!mark) {
+    cursors[key] = { createdAt: runStartedAt.toISOString(), recIds: [] };
+    return saveCursors();
+  }
+  const { recIds, newest } = await incidentsWithNewEvidence(target, new Date(Date.parse(mark.createdAt) - lateArrivalSeconds * 1000));
+  const rows = await progress.notedSince([...recIds], new Date(Date.now() - laterEvidenceHours * 3600_000));
+  const laterEvidence = new LaterEvidence(target, hub, signal, log);
+  const limit = pLimit(concurrency);
+  let failures = 0;
+  await Promise.all(rows.map((row) => limit(async () => {
+    if (signal.aborted) return;
+    const events: SyncEventInput[] = [];
+    try {
+      totals.laterEvidenceNotesAdded += Number(await laterEvidence.run(row, events));
+    } catch (error) {
+      if (signal.aborted) return;
+      failures += 1;
+      totals.laterEvidenceFailed += 1;
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ incident: row.incidentNumber, err: message }, 'Ivanti later evidence failed; it is looked at again next run');
+      events.push({
+        kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+        message: `Ivanti incident ${row.incidentNumber}: later notes or attachments not enriched: ${message}`.slice(0, 1000),
+        details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step: 'LATER_EVIDENCE', error: message.slice(0, 2000) },
+      });
+    } finally {
+      await hub.events.publish(events);
+    }
+  })));
+  if (failures === 0 && !signal.aborted && newest && (newest as Date).getTime() > Date.parse(mark.createdAt)) {
+    cursors[key] = { createdAt: (newest as Date).toISOString(), recIds: [] };
+    await saveCursors();
+  }
 }
 
 function addOutcome(totals: RunTotals, outcome: TicketOutcome): void {

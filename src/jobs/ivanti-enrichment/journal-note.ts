@@ -9,12 +9,13 @@ export function journalNoteSubject(report: Pick<EnrichmentReport, 'bundleId'>): 
  * The write-back note on the original incident: one readable table per indicator (provider, verdict, score,
  * link), providers that failed or were not asked named as such, and where the STIX bundle went.
  */
-export function journalNoteBody(report: EnrichmentReport, recordIncidentNumber: number | null): string {
+export function journalNoteBody(report: EnrichmentReport, recordIncidentNumber: number | null, addendum = false): string {
   const lines: string[] = [];
   const n = report.indicators.length;
+  const where = addendum ? 'in notes or attachments added to this incident since the last socgraph note' : 'in this incident';
   lines.push(n === 0
-    ? `socgraph found no indicators in this incident (TLP:${report.tlp}).`
-    : `socgraph found ${n} indicator${n === 1 ? '' : 's'} in this incident and enriched ${n === 1 ? 'it' : 'them'} (TLP:${report.tlp}).`);
+    ? `socgraph found no ${addendum ? 'new ' : ''}indicators ${where} (TLP:${report.tlp}).`
+    : `socgraph found ${n} ${addendum ? 'more ' : ''}indicator${n === 1 ? '' : 's'} ${where} and enriched ${n === 1 ? 'it' : 'them'} (TLP:${report.tlp}).`);
   lines.push(`STIX bundle ${report.bundleId} published to ${report.ctixSource}: ${report.counts.indicators} indicators, `
     + `${report.counts.observables} observables, ${report.counts.vulnerabilities} vulnerabilities.`
     + (recordIncidentNumber === null ? '' : ` Recorded in incident ${recordIncidentNumber}.`));

@@ -172,7 +172,7 @@ export function emptyOutcome(): TicketOutcome {
 }
 
 /** Indicators across all texts, in order of first appearance, each once. */
-function extractAll(texts: string[], options: { includePrivateIps: boolean; includeCves: boolean }): ExtractedIndicator[] {
+export function extractAll(texts: string[], options: { includePrivateIps: boolean; includeCves: boolean }): ExtractedIndicator[] {
   const seen = new Set<string>();
   const all: ExtractedIndicator[] = [];
   for (const text of texts) {

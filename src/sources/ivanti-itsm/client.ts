@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { VendorError } from '../http/vendor-error.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { allOf, compare, recordKey } from './odata.js';
@@ -95,6 +96,31 @@ export class IvantiClient {
       const rows = page?.value ?? [];
       notes.push(...rows);
       if (rows.length < MAX_PAGE_SIZE) return notes;
+    }
+  }
+
+  /**
+   * Journal notes created at or after `since` on any record, oldest first, paged like `incidentsCreatedSince`
+   * (inclusive bound: callers de-duplicate). Their `ParentLink_RecID` names the incident.
+   */
+  async *journalNotesCreatedSince(since: Date, pageSize = MAX_PAGE_SIZE): AsyncGenerator<IvantiJournalNote> {
+    yield* this.createdSince(`${BO}/journal__Notess`, notePage, since, pageSize);
+  }
+
+  /** Attachments created at or after `since` on any record, oldest first (see `journalNotesCreatedSince`). */
+  async *attachmentsCreatedSince(since: Date, pageSize = MAX_PAGE_SIZE): AsyncGenerator<IvantiAttachment> {
+    yield* this.createdSince(`${BO}/attachments`, attachmentPage, since, pageSize);
+  }
+
+  private async *createdSince<T>(path: string, schema: z.ZodType<{ value: T[] } | null>, since: Date, pageSize: number): AsyncGenerator<T> {
+    const top = Math.min(pageSize, MAX_PAGE_SIZE);
+    for (let skip = 0; ; skip += top) {
+      const page = await this.http.json('GET', path, schema, {
+        searchParams: { $filter: compare('CreatedDateTime', 'ge', since), $orderby: 'CreatedDateTime asc,RecId asc', $top: top, $skip: skip },
+      });
+      const rows = page?.value ?? [];
+      yield* rows;
+      if (rows.length < top) return;
     }
   }
 

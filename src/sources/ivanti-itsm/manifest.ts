@@ -53,6 +53,11 @@ export const ivantiSettings = z.object({
      * CreatedDateTime (a slow transaction, an import) is still taken; those already taken are recognised by RecId.
      */
     lateArrivalSeconds: z.number().int().min(0).max(86_400).default(300),
+    /**
+     * Notes and attachments added to an incident up to this many hours after its enrichment note are read too: new
+     * indicators in them are enriched, published and noted as an addendum. 0 turns it off.
+     */
+    laterEvidenceHours: z.number().min(0).max(24 * 90).default(72),
     /** Later runs ask a provider that failed again, this many times at most, then one follow-up note gives its answers. */
     gapRetries: z.number().int().min(0).max(1000).default(30),
     /** Incidents processed at once. */

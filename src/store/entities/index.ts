@@ -9,6 +9,7 @@ import { EnrichmentQuotaEntity } from './enrichment-quota.entity.js';
 import { IncidentNoteEntity } from './incident-note.entity.js';
 import { IncidentEntity } from './incident.entity.js';
 import { IndicatorEntity } from './indicator.entity.js';
+import { IvantiEnrichmentAddendumEntity } from './ivanti-enrichment-addendum.entity.js';
 import { IvantiEnrichmentProgressEntity } from './ivanti-enrichment-progress.entity.js';
 import { JobRunEntity } from './job-run.entity.js';
 import { JobStateEntity } from './job-state.entity.js';
@@ -24,7 +25,7 @@ export {
   EnrichmentQuotaEntity, EnrichmentQuotaSlotEntity,
   ApiTokenEntity, AttachmentEntity, EnrichmentEntity, IncidentNoteEntity, IncidentEntity, IndicatorEntity,
   JobRunEntity, JobStateEntity, SightingEntity, SourceEntity, SyncEventEntity, TicketIncidentEntity, TicketEntity,
-  WorklogEntity, IvantiEnrichmentProgressEntity,
+  WorklogEntity, IvantiEnrichmentProgressEntity, IvantiEnrichmentAddendumEntity,
 };
 
 export const entities = [
@@ -32,5 +33,5 @@ export const entities = [
   EnrichmentQuotaEntity, EnrichmentQuotaSlotEntity,
   ApiTokenEntity, AttachmentEntity, EnrichmentEntity, IncidentNoteEntity, IncidentEntity, IndicatorEntity,
   JobRunEntity, JobStateEntity, SightingEntity, SourceEntity, SyncEventEntity, TicketIncidentEntity, TicketEntity,
-  WorklogEntity, IvantiEnrichmentProgressEntity,
+  WorklogEntity, IvantiEnrichmentProgressEntity, IvantiEnrichmentAddendumEntity,
 ];

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { IndicatorRef } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
+import type { SyncEventInput } from '../../events/event-log.js';
+import { SyncEventKind } from '../../events/sync-event-kind.js';
+import type { ExtractedIndicator } from '../../indicators/extract.js';
+import { toGlobalId } from '../../schema/global-id.js';
+import { incidentUrl, journalNoteCreate } from '../../sources/ivanti-itsm/map.js';
+import type { IvantiIncident } from '../../sources/ivanti-itsm/wire.js';
+import { buildEnrichmentBundle, type StixBundle } from '../../stix/bundle.js';
+import { validateStixBundle } from '../../stix/validate.js';
+import { IvantiEnrichmentAddendumEntity } from '../../store/entities/index.js';
+import { directSql } from '../../store/queryable.js';
+import type { ProgressRow } from './enrichment-progress.js';
+import { bundleIndicator, reportedIndicators, verdictCounts, type EnrichmentReport } from './enrichment-report.js';
+import { recordTicketSightings } from './indicator-sightings.js';
+import type { IvantiEnrichmentServices } from './ivanti-enrichment-services.js';
+import type { IvantiEnrichmentTarget } from './ivanti-enrichment-target.js';
+import { isPlaybookNote, journalNoteBody, journalNoteSubject } from './journal-note.js';
+import { extractAll } from './ticket-playbook.js';
+import { retrieveTicket } from './ticket-retrieval.js';
+
+/** The incidents (RecIds) that got a note or an attachment from someone else since `since`, and the newest such time. */
+export async function incidentsWithNewEvidence(target: IvantiEnrichmentTarget, since: Date): Promise<{ recIds: Set<string>; newest: Date | null }> {
+  const recIds = new Set<string>();
+  let newest: Date | null = null;
+  const saw = (parent: string | null | undefined, at: Date | null) => {
+    if (parent) recIds.add(parent.toUpperCase());
+    if (at && (!newest || at > newest)) newest = at;
+  };
+  for await (const note of target.ivanti.journalNotesCreatedSince(since)) {
+    if (!isPlaybookNote(note)) saw(note.ParentLink_RecID, note.CreatedDateTime);
+  }
+  for await (const attachment of target.ivanti.attachmentsCreatedSince(since)) saw(attachment.ParentLink_RecID, attachment.CreatedDateTime);
+  return { recIds, newest };
+}
+
+/**
+ * Later evidence for an incident already enriched and noted: its notes and attachments are read again (the Ticket
+ * mirror follows), and indicators not reported before — neither in its enrichment note nor in an earlier addendum —
+ * are enriched, published to CTIX as a bundle of their own and written back in one more journal note. The addendum
+ * is stored (bundle first) under the incident and the set of new indicators before anything is sent, so a retry
+ * resumes it: the same bundle, one note (found by its subject when an attempt may have landed).
+ */
+export class LaterEvidence {
+  constructor(
+    private readonly target: IvantiEnrichmentTarget,
+    private readonly hub: IvantiEnrichmentServices,
+    private readonly signal: AbortSignal,
+    private readonly log: Logger,
+  ) {}
+
+  /** Whether an addendum note was written for the incident. */
+  async run(row: ProgressRow, events: SyncEventInput[]): Promise<boolean> {
+    const addenda = this.hub.dataSource.getRepository(IvantiEnrichmentAddendumEntity);
+    const earlier = await addenda.find({ where: { progressId: row.id }, order: { createdAt: 'ASC' } });
+    // One left unfinished by an interrupted run goes first (its indicators count as reported).
+    let noted = false;
+    for (const addendum of earlier.filter((a) => a.step !== 'DONE')) noted = (await this.finish(row, addendum, events)) || noted;
+
+    const incident = await this.target.ivanti.getIncident(row.incidentRecId);
+    if (!incident) return noted;
+    const db = directSql(this.hub.dataSource);
+    const retrieved = await retrieveTicket(this.target, db, incident);
+    const { enrichment } = this.target.settings;
+    const found = extractAll(retrieved.texts.map((t) => t.text), enrichment);
+    const reported = [row.report, ...earlier.map((a) => a.report)] as unknown as EnrichmentReport[];
+    const known = new Set(reported.flatMap((r) => r.indicators.map((i) => `${i.type} ${i.value}`)));
+    const knownCves = new Set(reported.flatMap((r) => r.cves));
+    const indicators = found.filter((i): i is ExtractedIndicator & IndicatorRef => i.type !== 'CVE' && !known.has(`${i.type} ${i.value}`));
+    const cves = found.filter((i) => i.type === 'CVE' && !knownCves.has(i.value)).map((i) => i.value);
+    if (indicators.length === 0 && cves.length === 0) return noted;
+
+    const subjectId = toGlobalId('Ticket', retrieved.ticketId);
+    await recordTicketSightings(db, retrieved.ticketId, this.target.ivantiSource.entity.id, indicators);
+    events.push({
+      kind: SyncEventKind.INDICATORS_EXTRACTED, vendor: Vendor.IVANTI_ITSM, subjectId,
+      message: `${indicators.length} more indicators found in later notes or attachments of Ivanti incident ${incident.IncidentNumber}`,
+      details: { incidentNumber: incident.IncidentNumber, count: indicators.length, indicators: indicators.slice(0, 100), cves, addendum: true },
+    });
+    const key = createHash('sha256').update([...indicators.map((i) => `${i.type} ${i.value}`), ...cves].sort().join('\n')).digest('hex');
+    const { bundle, report } = await this.build(incident, indicators, cves);
+    await addenda.createQueryBuilder().insert()
+      .values({ progressId: row.id, indicatorsKey: key, bundle: bundle as never, report: report as never }).orIgnore().execute();
+    const addendum = (await addenda.findOneBy({ progressId: row.id, indicatorsKey: key }))!;
+    return (await this.finish(row, addendum, events)) || noted;
+  }
+
+  private async build(incident: IvantiIncident, indicators: Array<ExtractedIndicator & IndicatorRef>, cves: string[]): Promise<{ bundle: StixBundle; report: EnrichmentReport }> {
+    const { settings } = this.target;
+    const outcomes = indicators.length === 0 ? [] : await this.hub.enrichment.enrich({ indicators, tlp: settings.enrichment.tlp, signal: this.signal });
+    const reported = reportedIndicators(outcomes);
+    const url = incidentUrl(incident, settings.incidentUrlTemplate);
+    const { bundle, counts } = buildEnrichmentBundle({
+      ticket: { externalId: String(incident.IncidentNumber), title: incident.Subject || `Incident ${incident.IncidentNumber}`, createdAt: incident.CreatedDateTime, ...(url ? { url } : {}) },
+      tlp: settings.enrichment.tlp,
+      indicators: reported.map(bundleIndicator),
+      cves,
+    });
+    const validation = validateStixBundle(bundle);
+    if (!validation.valid) throw new Error(`the STIX bundle for incident ${incident.IncidentNumber} is not valid: ${validation.errors.slice(0, 5).join('; ')}`);
+    return {
+      bundle,
+      report: {
+        incident: { recId: incident.RecId, number: incident.IncidentNumber, subject: incident.Subject ?? '' },
+        tlp: settings.enrichment.tlp, bundleId: bundle.id, ctixSource: this.target.ctixSource.config.name, counts, indicators: reported, cves,
+      },
+    };
+  }
+
+  /** PUBLISH then NOTE, from the step the addendum is at; whether a note was written now. */
+  private async finish(row: ProgressRow, addendum: IvantiEnrichmentAddendumEntity, events: SyncEventInput[]): Promise<boolean> {
+    const addenda = this.hub.dataSource.getRepository(IvantiEnrichmentAddendumEntity);
+    const report = addendum.report as unknown as EnrichmentReport;
+    const subjectId = row.ticketId ? toGlobalId('Ticket', row.ticketId) : null;
+    const resumed = addendum.step;
+    if (addendum.step === 'PUBLISH') {
+      await this.target.ctix.ingestBundle(addendum.bundle as unknown as StixBundle);
+      await addenda.update({ id: addendum.id }, { step: 'NOTE' });
+      addendum.step = 'NOTE';
+      events.push({
+        kind: SyncEventKind.STIX_PUBLISHED, vendor: Vendor.CYWARE_CTIX, subjectId,
+        message: `STIX bundle ${report.bundleId} (later evidence) for Ivanti incident ${report.incident.number} published to ${report.ctixSource}`,
+        details: { bundleId: report.bundleId, ctixSource: report.ctixSource, incidentNumber: report.incident.number, counts: report.counts, verdicts: verdictCounts(report.indicators), addendum: true },
+      });
+    }
+    if (addendum.step !== 'NOTE') return false;
+    const { ivanti, settings } = this.target;
+    const subject = journalNoteSubject(report);
+    const existing = resumed === 'NOTE' ? (await ivanti.listJournalNotes(row.incidentRecId)).find((n) => n.Subject === subject) : undefined;
+    const note = existing ?? await ivanti.createJournalNote(journalNoteCreate(row.incidentRecId, { subject, body: journalNoteBody(report, null, true) }, settings.journalNote));
+    await addenda.update({ id: addendum.id }, { step: 'DONE', noteRecId: note.RecId });
+    events.push({
+      kind: SyncEventKind.JOURNAL_NOTE_ADDED, vendor: Vendor.IVANTI_ITSM, subjectId,
+      message: `Enrichment addendum note added to Ivanti incident ${report.incident.number}`,
+      details: { incidentNumber: report.incident.number, noteRecId: note.RecId, bundleId: report.bundleId, addendum: true },
+    });
+    this.log.debug({ incident: report.incident.number, bundleId: report.bundleId }, 'Ivanti incident addendum noted');
+    return existing === undefined;
+  }
+}
