@@ -6,19 +6,17 @@ import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import type { ExtractedIndicator } from '../../indicators/extract.js';
 import { toGlobalId } from '../../schema/global-id.js';
-import { incidentUrl, journalNoteCreate } from '../../sources/ivanti-itsm/map.js';
-import type { IvantiIncident } from '../../sources/ivanti-itsm/wire.js';
-import { buildEnrichmentBundle, type StixBundle } from '../../stix/bundle.js';
-import { validateStixBundle } from '../../stix/validate.js';
+import { journalNoteCreate } from '../../sources/ivanti-itsm/map.js';
+import type { StixBundle } from '../../stix/bundle.js';
 import { IvantiEnrichmentAddendumEntity } from '../../store/entities/index.js';
 import { directSql } from '../../store/queryable.js';
 import type { ProgressRow } from './enrichment-progress.js';
-import { bundleIndicator, reportedIndicators, verdictCounts, type EnrichmentReport } from './enrichment-report.js';
+import { reportedIndicators, verdictCounts, type EnrichmentReport } from './enrichment-report.js';
 import { recordTicketSightings } from './indicator-sightings.js';
 import type { IvantiEnrichmentServices } from './ivanti-enrichment-services.js';
 import type { IvantiEnrichmentTarget } from './ivanti-enrichment-target.js';
 import { isPlaybookNote, journalNoteBody, journalNoteSubject } from './journal-note.js';
-import { extractAll } from './ticket-playbook.js';
+import { enrichmentBundle, extractAll } from './ticket-playbook.js';
 import { retrieveTicket } from './ticket-retrieval.js';
 
 /** The incidents (RecIds) that got a note or an attachment from someone else since `since`, and the newest such time. */
@@ -80,33 +78,12 @@ export class LaterEvidence {
       details: { incidentNumber: incident.IncidentNumber, count: indicators.length, indicators: indicators.slice(0, 100), cves, addendum: true },
     });
     const key = createHash('sha256').update([...indicators.map((i) => `${i.type} ${i.value}`), ...cves].sort().join('\n')).digest('hex');
-    const { bundle, report } = await this.build(incident, indicators, cves);
+    const outcomes = indicators.length === 0 ? [] : await this.hub.enrichment.enrich({ indicators, tlp: enrichment.tlp, signal: this.signal });
+    const { bundle, report } = enrichmentBundle(this.target, incident, reportedIndicators(outcomes), cves);
     await addenda.createQueryBuilder().insert()
       .values({ progressId: row.id, indicatorsKey: key, bundle: bundle as never, report: report as never }).orIgnore().execute();
     const addendum = (await addenda.findOneBy({ progressId: row.id, indicatorsKey: key }))!;
     return (await this.finish(row, addendum, events)) || noted;
-  }
-
-  private async build(incident: IvantiIncident, indicators: Array<ExtractedIndicator & IndicatorRef>, cves: string[]): Promise<{ bundle: StixBundle; report: EnrichmentReport }> {
-    const { settings } = this.target;
-    const outcomes = indicators.length === 0 ? [] : await this.hub.enrichment.enrich({ indicators, tlp: settings.enrichment.tlp, signal: this.signal });
-    const reported = reportedIndicators(outcomes);
-    const url = incidentUrl(incident, settings.incidentUrlTemplate);
-    const { bundle, counts } = buildEnrichmentBundle({
-      ticket: { externalId: String(incident.IncidentNumber), title: incident.Subject || `Incident ${incident.IncidentNumber}`, createdAt: incident.CreatedDateTime, ...(url ? { url } : {}) },
-      tlp: settings.enrichment.tlp,
-      indicators: reported.map(bundleIndicator),
-      cves,
-    });
-    const validation = validateStixBundle(bundle);
-    if (!validation.valid) throw new Error(`the STIX bundle for incident ${incident.IncidentNumber} is not valid: ${validation.errors.slice(0, 5).join('; ')}`);
-    return {
-      bundle,
-      report: {
-        incident: { recId: incident.RecId, number: incident.IncidentNumber, subject: incident.Subject ?? '' },
-        tlp: settings.enrichment.tlp, bundleId: bundle.id, ctixSource: this.target.ctixSource.config.name, counts, indicators: reported, cves,
-      },
-    };
   }
 
   /** PUBLISH then NOTE, from the step the addendum is at; whether a note was written now. */

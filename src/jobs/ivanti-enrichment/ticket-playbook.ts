@@ -11,7 +11,7 @@ import { buildEnrichmentBundle, type StixBundle } from '../../stix/bundle.js';
 import { validateStixBundle } from '../../stix/validate.js';
 import { directSql } from '../../store/queryable.js';
 import type { EnrichmentProgress, ProgressRow } from './enrichment-progress.js';
-import { bundleIndicator, reportGaps, reportedIndicators, verdictCounts, type EnrichmentReport } from './enrichment-report.js';
+import { bundleIndicator, reportGaps, reportedIndicators, verdictCounts, type EnrichmentReport, type ReportedIndicator } from './enrichment-report.js';
 import { recordTicketSightings } from './indicator-sightings.js';
 import type { IvantiEnrichmentServices } from './ivanti-enrichment-services.js';
 import type { IvantiEnrichmentTarget } from './ivanti-enrichment-target.js';
@@ -130,27 +130,9 @@ export class TicketPlaybook {
 
     const outcomes = indicators.length === 0 ? [] : await this.hub.enrichment.enrich({ indicators, tlp: settings.enrichment.tlp, signal: this.signal });
     // The engine publishes one ENRICHED event per indicator it looked up.
-    const reported = reportedIndicators(outcomes);
-    const url = incidentUrl(incident, settings.incidentUrlTemplate);
-    const { bundle, counts } = buildEnrichmentBundle({
-      ticket: { externalId: String(incident.IncidentNumber), title: incident.Subject || `Incident ${incident.IncidentNumber}`, createdAt: incident.CreatedDateTime, ...(url ? { url } : {}) },
-      tlp: settings.enrichment.tlp,
-      indicators: reported.map(bundleIndicator),
-      cves,
-    });
-    const validation = validateStixBundle(bundle);
-    if (!validation.valid) throw new Error(`the STIX bundle for incident ${incident.IncidentNumber} is not valid: ${validation.errors.slice(0, 5).join('; ')}`);
-    const report: EnrichmentReport = {
-      incident: { recId: incident.RecId, number: incident.IncidentNumber, subject: incident.Subject ?? '' },
-      tlp: settings.enrichment.tlp,
-      bundleId: bundle.id,
-      ctixSource: this.target.ctixSource.config.name,
-      counts,
-      indicators: reported,
-      cves,
-    };
+    const { bundle, report } = enrichmentBundle(this.target, incident, reportedIndicators(outcomes), cves);
     await this.progress.built(row, bundle, report);
-    this.log.debug({ incident: incident.IncidentNumber, bundleId: bundle.id, indicators: reported.length }, 'Ivanti incident enriched; bundle stored');
+    this.log.debug({ incident: incident.IncidentNumber, bundleId: bundle.id, indicators: report.indicators.length }, 'Ivanti incident enriched; bundle stored');
     return true;
   }
 
@@ -165,6 +147,32 @@ export class TicketPlaybook {
     const note = await ivanti.createJournalNote(journalNoteCreate(row.incidentRecId, { subject, body: journalNoteBody(report, row.recordIncidentNumber) }, settings.journalNote));
     return { recId: note.RecId, created: true };
   }
+}
+
+/** The STIX bundle of an incident's enriched indicators (validated against the OASIS schemas) and its report. */
+export function enrichmentBundle(target: IvantiEnrichmentTarget, incident: IvantiIncident, reported: ReportedIndicator[], cves: string[]): { bundle: StixBundle; report: EnrichmentReport } {
+  const { settings } = target;
+  const url = incidentUrl(incident, settings.incidentUrlTemplate);
+  const { bundle, counts } = buildEnrichmentBundle({
+    ticket: { externalId: String(incident.IncidentNumber), title: incident.Subject || `Incident ${incident.IncidentNumber}`, createdAt: incident.CreatedDateTime, ...(url ? { url } : {}) },
+    tlp: settings.enrichment.tlp,
+    indicators: reported.map(bundleIndicator),
+    cves,
+  });
+  const validation = validateStixBundle(bundle);
+  if (!validation.valid) throw new Error(`the STIX bundle for incident ${incident.IncidentNumber} is not valid: ${validation.errors.slice(0, 5).join('; ')}`);
+  return {
+    bundle,
+    report: {
+      incident: { recId: incident.RecId, number: incident.IncidentNumber, subject: incident.Subject ?? '' },
+      tlp: settings.enrichment.tlp,
+      bundleId: bundle.id,
+      ctixSource: target.ctixSource.config.name,
+      counts,
+      indicators: reported,
+      cves,
+    },
+  };
 }
 
 export function emptyOutcome(): TicketOutcome {
