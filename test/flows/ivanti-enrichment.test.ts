@@ -292,6 +292,20 @@ describe('Ivanti enrichment playbook', () => {
     expect(await bundlesFor(incident.IncidentNumber)).toHaveLength(2);
   });
 
+  it('enriches an incident logged without indicators once a note brings some, with its first note', async () => {
+    const incident = await newIncident({ Subject: 'User reports odd e-mail', Symptom: 'Details to follow.' });
+    expect(await runPlaybook()).toMatchObject({ failed: 0 });
+    expect(await hubNotes(incident.RecId)).toHaveLength(0);
+    await control(ivanti, 'POST', `/incidents/${incident.RecId}/journal-notes`, { Subject: 'Details', NotesBody: 'Link went to hxxp://login-micros0ft[.]com/verify' });
+    expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(1);
+    const notes = await hubNotes(incident.RecId);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.NotesBody).toMatch(/^socgraph found 2 indicators in this incident and enriched them/); // the URL and its domain
+    expect(notes[0]!.NotesBody).toContain('http://login-micros0ft.com/verify');
+    expect(await bundlesFor(incident.IncidentNumber)).toHaveLength(1);
+    expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(0);
+  });
+
   it('resumes an addendum whose note failed: the same bundle is not sent twice and the note is written once', async () => {
     const incident = await newIncident({ Subject: 'Beacon', Symptom: `Beacon to ${MALICIOUS_IP}` });
     await runPlaybook();

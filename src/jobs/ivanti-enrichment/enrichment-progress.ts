@@ -67,13 +67,17 @@ export class EnrichmentProgress {
     await this.update(row, { step: 'DONE', noteRecId, notedAt: new Date(), lastError: null, followUp: gapsToRetry ? 'ENRICH' : null });
   }
 
-  /** Of these incidents, those DONE with an enrichment note written since `since`. */
-  async notedSince(recIds: string[], since: Date): Promise<ProgressRow[]> {
+  /**
+   * Of these incidents, those DONE since `since`: noted then, or found with nothing to publish then (an incident
+   * logged before its details arrive). Not those deleted before they were read.
+   */
+  async doneSince(recIds: string[], since: Date): Promise<ProgressRow[]> {
     if (recIds.length === 0) return [];
     return this.repo.createQueryBuilder('p')
-      .where('p.source_id = :source AND p.step = :done AND p.note_rec_id IS NOT NULL AND p.noted_at >= :since AND upper(p.incident_rec_id) IN (:...recIds)',
-        { source: this.sourceId, done: 'DONE', since, recIds: recIds.map((id) => id.toUpperCase()) })
-      .orderBy('p.noted_at', 'ASC').getMany();
+      .where(`p.source_id = :source AND p.step = :done AND upper(p.incident_rec_id) IN (:...recIds)
+        AND ((p.note_rec_id IS NOT NULL AND p.noted_at >= :since) OR (p.note_rec_id IS NULL AND p.report IS NULL AND p.last_error IS NULL AND p.updated_at >= :since))`,
+      { source: this.sourceId, done: 'DONE', since, recIds: recIds.map((id) => id.toUpperCase()) })
+      .orderBy('p.incident_created_at', 'ASC').getMany();
   }
 
   /** DONE incidents whose gaps are being followed up, noted before `before` (not in this run). */

@@ -193,7 +193,7 @@ async function readLaterEvidence(
     return saveCursors();
   }
   const { recIds, newest } = await incidentsWithNewEvidence(target, new Date(Date.parse(mark.createdAt) - lateArrivalSeconds * 1000));
-  const rows = await progress.notedSince([...recIds], new Date(Date.now() - laterEvidenceHours * 3600_000));
+  const rows = await progress.doneSince([...recIds], new Date(Date.now() - laterEvidenceHours * 3600_000));
   const laterEvidence = new LaterEvidence(target, hub, signal, log);
   const limit = pLimit(concurrency);
   let failures = 0;

@@ -35,7 +35,8 @@ export async function incidentsWithNewEvidence(target: IvantiEnrichmentTarget, s
 }
 
 /**
- * Later evidence for an incident already enriched and noted: its notes and attachments are read again (the Ticket
+ * Later evidence for an incident already through the playbook (noted, or found with nothing to publish): its notes
+ * and attachments are read again (the Ticket
  * mirror follows), and indicators not reported before — neither in its enrichment note nor in an earlier addendum —
  * are enriched, published to CTIX as a bundle of their own and written back in one more journal note. The addendum
  * is stored (bundle first) under the incident and the set of new indicators before anything is sent, so a retry
@@ -63,7 +64,8 @@ export class LaterEvidence {
     const retrieved = await retrieveTicket(this.target, db, incident);
     const { enrichment } = this.target.settings;
     const found = extractAll(retrieved.texts.map((t) => t.text), enrichment);
-    const reported = [row.report, ...earlier.map((a) => a.report)] as unknown as EnrichmentReport[];
+    // An incident found with nothing to publish has no report yet: everything it holds now is new.
+    const reported = [row.report, ...earlier.map((a) => a.report)].filter((r) => r !== null) as unknown as EnrichmentReport[];
     const known = new Set(reported.flatMap((r) => r.indicators.map((i) => `${i.type} ${i.value}`)));
     const knownCves = new Set(reported.flatMap((r) => r.cves));
     const indicators = found.filter((i): i is ExtractedIndicator & IndicatorRef => i.type !== 'CVE' && !known.has(`${i.type} ${i.value}`));
@@ -106,7 +108,9 @@ export class LaterEvidence {
     const { ivanti, settings } = this.target;
     const subject = journalNoteSubject(report);
     const existing = resumed === 'NOTE' ? (await ivanti.listJournalNotes(row.incidentRecId)).find((n) => n.Subject === subject) : undefined;
-    const note = existing ?? await ivanti.createJournalNote(journalNoteCreate(row.incidentRecId, { subject, body: journalNoteBody(report, null, true) }, settings.journalNote));
+    // After a first note, this one adds to it; an incident with nothing to publish before gets its first note.
+    const body = journalNoteBody(report, null, row.noteRecId !== null);
+    const note = existing ?? await ivanti.createJournalNote(journalNoteCreate(row.incidentRecId, { subject, body }, settings.journalNote));
     await addenda.update({ id: addendum.id }, { step: 'DONE', noteRecId: note.RecId });
     events.push({
       kind: SyncEventKind.JOURNAL_NOTE_ADDED, vendor: Vendor.IVANTI_ITSM, subjectId,
