@@ -152,22 +152,45 @@ async function followUpGaps(
   totals: RunTotals, signal: AbortSignal, log: Logger,
 ): Promise<void> {
   const followUp = new GapFollowUp(target, hub, progress, signal);
-  const limit = pLimit(target.settings.enrichment.concurrency);
   const rows = await progress.followUpsDue(runStartedAt);
+  await forEachIncident(rows, target.settings.enrichment.concurrency, hub, signal, {
+    async work(row, events) {
+      totals.followUpNotesAdded += Number(await followUp.run(row, events));
+    },
+    failed(row, message) {
+      totals.followUpsFailed += 1;
+      log.warn({ incident: row.incidentNumber, err: message }, 'Ivanti enrichment follow-up failed; it is retried next run');
+      return { what: 'enrichment follow-up failed', step: `FOLLOW_UP_${row.followUp}` };
+    },
+  });
+}
+
+/**
+ * Takes each row through `work`, `concurrency` at a time, publishing the events each produced. A row that fails is
+ * reported (SYNC_FAILED on its ticket, with `failed`'s words) and does not stop the others; on shutdown no new row
+ * starts and an interrupted one is not a failure.
+ */
+async function forEachIncident(
+  rows: ProgressRow[], concurrency: number, hub: IvantiEnrichmentServices, signal: AbortSignal,
+  pass: {
+    work(row: ProgressRow, events: SyncEventInput[]): Promise<void>;
+    failed(row: ProgressRow, message: string): { what: string; step: string };
+  },
+): Promise<void> {
+  const limit = pLimit(concurrency);
   await Promise.all(rows.map((row) => limit(async () => {
     if (signal.aborted) return;
     const events: SyncEventInput[] = [];
     try {
-      totals.followUpNotesAdded += Number(await followUp.run(row, events));
+      await pass.work(row, events);
     } catch (error) {
       if (signal.aborted) return;
-      totals.followUpsFailed += 1;
       const message = error instanceof Error ? error.message : String(error);
-      log.warn({ incident: row.incidentNumber, err: message }, 'Ivanti enrichment follow-up failed; it is retried next run');
+      const { what, step } = pass.failed(row, message);
       events.push({
         kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
-        message: `Ivanti incident ${row.incidentNumber}: enrichment follow-up failed: ${message}`.slice(0, 1000),
-        details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step: `FOLLOW_UP_${row.followUp}`, error: message.slice(0, 2000) },
+        message: `Ivanti incident ${row.incidentNumber}: ${what}: ${message}`.slice(0, 1000),
+        details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step, error: message.slice(0, 2000) },
       });
     } finally {
       await hub.events.publish(events);
@@ -195,28 +218,18 @@ async function readLaterEvidence(
   const { recIds, newest } = await incidentsWithNewEvidence(target, new Date(Date.parse(mark.createdAt) - lateArrivalSeconds * 1000));
   const rows = await progress.doneSince([...recIds], new Date(Date.now() - laterEvidenceHours * 3600_000));
   const laterEvidence = new LaterEvidence(target, hub, signal, log);
-  const limit = pLimit(concurrency);
   let failures = 0;
-  await Promise.all(rows.map((row) => limit(async () => {
-    if (signal.aborted) return;
-    const events: SyncEventInput[] = [];
-    try {
+  await forEachIncident(rows, concurrency, hub, signal, {
+    async work(row, events) {
       totals.laterEvidenceNotesAdded += Number(await laterEvidence.run(row, events));
-    } catch (error) {
-      if (signal.aborted) return;
+    },
+    failed(row, message) {
       failures += 1;
       totals.laterEvidenceFailed += 1;
-      const message = error instanceof Error ? error.message : String(error);
       log.warn({ incident: row.incidentNumber, err: message }, 'Ivanti later evidence failed; it is looked at again next run');
-      events.push({
-        kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
-        message: `Ivanti incident ${row.incidentNumber}: later notes or attachments not enriched: ${message}`.slice(0, 1000),
-        details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step: 'LATER_EVIDENCE', error: message.slice(0, 2000) },
-      });
-    } finally {
-      await hub.events.publish(events);
-    }
-  })));
+      return { what: 'later notes or attachments not enriched', step: 'LATER_EVIDENCE' };
+    },
+  });
   if (failures === 0 && !signal.aborted && newest && (newest as Date).getTime() > Date.parse(mark.createdAt)) {
     cursors[key] = { createdAt: (newest as Date).toISOString(), recIds: [] };
     await saveCursors();
