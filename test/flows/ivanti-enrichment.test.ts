@@ -304,6 +304,12 @@ describe('Ivanti enrichment playbook', () => {
     expect(notes[0]!.NotesBody).toContain('http://login-micros0ft.com/verify');
     expect(await bundlesFor(incident.IncidentNumber)).toHaveLength(1);
     expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(0);
+    // A further note then adds to that first one.
+    await control(ivanti, 'POST', `/incidents/${incident.RecId}/journal-notes`, { Subject: 'More', NotesBody: `Sender relay ${MALICIOUS_IP}` });
+    expect((await runPlaybook()).laterEvidenceNotesAdded).toBe(1);
+    const more = await hubNotes(incident.RecId);
+    expect(more).toHaveLength(2);
+    expect(more[1]!.NotesBody).toMatch(/^socgraph found 1 more indicator in notes or attachments added to this incident since the last socgraph note/);
   });
 
   it('resumes an addendum whose note failed: the same bundle is not sent twice and the note is written once', async () => {

@@ -109,7 +109,8 @@ export class LaterEvidence {
     const subject = journalNoteSubject(report);
     const existing = resumed === 'NOTE' ? (await ivanti.listJournalNotes(row.incidentRecId)).find((n) => n.Subject === subject) : undefined;
     // After a first note, this one adds to it; an incident with nothing to publish before gets its first note.
-    const body = journalNoteBody(report, null, row.noteRecId !== null);
+    const follows = row.noteRecId !== null || await addenda.exists({ where: { progressId: row.id, step: 'DONE' } });
+    const body = journalNoteBody(report, null, follows);
     const note = existing ?? await ivanti.createJournalNote(journalNoteCreate(row.incidentRecId, { subject, body }, settings.journalNote));
     await addenda.update({ id: addendum.id }, { step: 'DONE', noteRecId: note.RecId });
     events.push({
