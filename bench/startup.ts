@@ -13,7 +13,6 @@ import { hubNodeArgs } from './hub-node-args.js';
  * BENCH_STARTS (default 3) pairs of first start + restart; medians reported.
  */
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
-const RESTARTS_PER_FIRST = 1;
 
 interface Start {
   /** Spawn to the "socgraph ready" log line. */
@@ -34,7 +33,7 @@ export async function run(): Promise<void> {
       writeFileSync(config, `sandboxes: all\nserver: { port: 0, host: 127.0.0.1 }\ndatabase: { dataDir: ${join(dir, 'pglite')} }\n`);
       const env = { HUB_CONFIG: config, DATABASE_URL: database.url ?? '' };
       first.push(await timeStart(env));
-      for (let r = 0; r < RESTARTS_PER_FIRST; r += 1) restart.push(await timeStart(env));
+      restart.push(await timeStart(env));
       process.stderr.write(`  start ${i + 1}/${STARTS}: first ${first.at(-1)!.answeredMs} ms, restart ${restart.at(-1)!.answeredMs} ms\n`);
     } finally {
       await database.drop();

@@ -230,8 +230,8 @@ async function readLaterEvidence(
       return { what: 'later notes or attachments not enriched', step: 'LATER_EVIDENCE' };
     },
   });
-  if (failures === 0 && !signal.aborted && newest && (newest as Date).getTime() > Date.parse(mark.createdAt)) {
-    cursors[key] = { createdAt: (newest as Date).toISOString(), recIds: [] };
+  if (failures === 0 && !signal.aborted && newest && newest.getTime() > Date.parse(mark.createdAt)) {
+    cursors[key] = { createdAt: newest.toISOString(), recIds: [] };
     await saveCursors();
   }
 }
