@@ -24,10 +24,10 @@ import type { SourceConfig } from './sources/source-config.js';
 
 export interface HubOptions {
   config: HubConfig;
-  /** A PostgreSQL server; without it, the embedded database (PGlite) under config.database.dataDir. */
+  /** A PostgreSQL server; without it, the embedded PostgreSQL in config.database.dataDir. */
   databaseUrl?: string;
-  /** Embedded database location override: a folder, or 'memory' (tests). */
-  embeddedDataDir?: string | 'memory';
+  /** Embedded database folder override (tests). */
+  embeddedDataDir?: string;
   /** Jobs in addition to the hub's own (tests use this to exercise the scheduler). */
   extraJobs?: (hub: Omit<HubServices, 'jobs'>) => JobDefinition[];
   /** Create a development ADMIN token (done when running on sandboxes). */
@@ -60,8 +60,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     let embedded: EmbeddedPostgres | null = null;
     let databaseUrl = options.databaseUrl;
     if (!databaseUrl) {
-      const dir = options.embeddedDataDir ?? config.database.dataDir;
-      embedded = await startEmbeddedPostgres({ dataDir: dir === 'memory' ? undefined : dir });
+      embedded = await startEmbeddedPostgres({ dataDir: options.embeddedDataDir ?? config.database.dataDir });
       onStop('embedded database', () => embedded!.close());
       databaseUrl = embedded.url;
     }
@@ -90,8 +89,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       });
     }
 
-    const embeddedDb = embedded !== null;
-    const events = new EventLog(dataSource, !embeddedDb);
+    const events = new EventLog(dataSource);
     const sources = new SourceRegistry(dataSource, (source, state, previous) => {
       void events.publish(sourceHealthChanged(source, state, previous))
         .catch((error) => logger.warn({ err: error, source: source.config.name }, 'could not publish a health change'));
@@ -99,7 +97,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await sources.register([...configured, ...sandboxSources]);
     warnTlsVerificationOff([...configured, ...sandboxSources]);
 
-    const tailer = new EventTailer(events, embeddedDb ? null : databaseUrl);
+    const tailer = new EventTailer(events, databaseUrl);
     await tailer.start();
     onStop('event tailer', () => tailer.stop());
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadHubConfig } from './config/load-config.js';
-import { startHub } from './hub.js';
+import { EmbeddedPostgresError } from './db/postgres-binaries.js';
+import { redactUrl, startHub } from './hub.js';
 import { logger } from './observability/logger.js';
 
 /** `npm start`: the hub on the embedded database and sandboxes unless configured otherwise. */
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const lines = [
     `socgraph ready`,
     `  GraphQL (HTTP + graphql-ws): ${hub.http.url}`,
-    `  database: ${hub.database.embedded ? `embedded PGlite at ${hub.database.embedded.location}` : 'PostgreSQL from DATABASE_URL'}`,
+    ...databaseLines(hub.database),
     `  config: ${origin ?? '(none: every vendor on its sandbox)'}`,
     ...[...hub.sandboxes.entries()].map(([name, s]) => `  sandbox ${name}: ${s.apiUrl} (control: ${s.origin}/__sandbox/)`),
     ...(hub.developmentToken ? [`  development ADMIN token (this run only): ${hub.developmentToken}`] : []),
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
     process.stderr.write(`socgraph: ${error.message}\n`);
   } else {
     logger.fatal({ err: error }, 'socgraph failed to start');
@@ -37,3 +38,18 @@ main().catch((error) => {
   }
   process.exit(1);
 });
+
+/**
+ * The embedded database's lines: where it lives, and how a second replica or psql reaches it. The URL is printed
+ * without its password; the full one is in a mode-0600 file, so it never lands in a terminal log or a CI
+ * transcript, and whoever can read it could read the data folder anyway.
+ */
+function databaseLines(database: Awaited<ReturnType<typeof startHub>>['database']): string[] {
+  const { embedded } = database;
+  if (!embedded) return ['  database: PostgreSQL from DATABASE_URL'];
+  return [
+    `  database: embedded PostgreSQL at ${embedded.location}${embedded.started ? '' : ' (adopted: left running by a hub that was stopped abruptly)'}`,
+    `  database URL: ${redactUrl(embedded.url)} (password in ${embedded.urlFile})`,
+    `  second replica or psql: DATABASE_URL="$(cat ${embedded.urlFile})" npm start   |   psql "$(cat ${embedded.urlFile})"`,
+  ];
+}

@@ -10,14 +10,14 @@ const usage = `usage:
   npm run token -- create --role VIEWER|OPERATOR|ADMIN --name NAME   prints a new token once
   npm run token -- list                                             lists tokens (never the secrets)
   npm run token -- revoke --name NAME                               revokes every token with that name
-Uses DATABASE_URL, or the embedded database (the hub must be stopped: PGlite is single-process).`;
+Uses DATABASE_URL, or the embedded database (joined if a hub is running on it, else started for the command).`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } } });
   const command = positionals[0];
   if (!command || !['create', 'list', 'revoke'].includes(command)) throw new Error(usage);
   const { config } = loadHubConfig();
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: config.database.dataDir });
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: config.database.dataDir, join: true });
   const dataSource = await openDatabase({ url: process.env.DATABASE_URL || embedded!.url, poolSize: 2 });
   try {
     const tokens = new ApiTokens(dataSource);

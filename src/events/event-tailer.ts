@@ -14,7 +14,7 @@ type Listener = (events: SyncEventEntity[]) => void;
 
 /**
  * One per replica: follows the event log by cursor and fans events out to this replica's subscribers.
- * Woken by LISTEN (server database), by local publishes, and by a slow poll; always reads from the
+ * Woken by LISTEN (every replica's publishes, this one's too) and by a slow poll; always reads from the
  * table, so what a subscriber gets is what is durably stored, in cursor order.
  */
 export class EventTailer {
@@ -29,19 +29,17 @@ export class EventTailer {
   private stopped = false;
   private readonly log = childLogger({ component: 'event-tailer' });
 
-  constructor(private readonly eventLog: EventLog, private readonly listenUrl: string | null) {}
+  constructor(private readonly eventLog: EventLog, private readonly listenUrl: string) {}
 
   async start(): Promise<void> {
     this.position = await this.eventLog.latestCursor();
-    this.eventLog.local.on('written', this.wake);
-    if (this.listenUrl) await this.listen();
+    await this.listen();
     this.timer = setInterval(this.wake, POLL_MS);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.eventLog.local.off('written', this.wake);
     if (this.timer) clearInterval(this.timer);
     await this.listenClient?.end().catch(() => undefined);
     await this.reading;
@@ -159,7 +157,7 @@ export class EventTailer {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.listenUrl! });
+    const client = new pg.Client({ connectionString: this.listenUrl });
     client.on('notification', this.wake);
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'LISTEN connection lost; reconnecting');
