@@ -97,7 +97,7 @@ async function hubRun(ctix: RunningSandbox, cftr: RunningSandbox): Promise<RunFi
   const config = join(dir, 'hub.json');
   writeFileSync(config, JSON.stringify({
     server: { port: 0, host: '127.0.0.1' },
-    database: { dataDir: join(dir, 'pglite') },
+    database: { dataDir: join(dir, 'postgres') },
     jobs: { 'event-retention': { intervalSeconds: 0 } },
     sources: [
       { name: 'ctix', vendor: 'CYWARE_CTIX', baseUrl: ctix.apiUrl, credentials: { accessId: 'BENCH_CTIX_ID', secretKey: 'BENCH_CTIX_SECRET' } },

@@ -92,7 +92,7 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
   const databaseUrl = database.url;
   writeFileSync(config, JSON.stringify({
     server: { port: 0, host: '127.0.0.1' },
-    database: { dataDir: join(dir, 'pglite') },
+    database: { dataDir: join(dir, 'postgres') },
     jobs: { 'ctp-resilient-sync': { intervalSeconds: 1 }, 'event-retention': { intervalSeconds: 0 } },
     sources: [
       { name: 'ctp', vendor: 'SECUREWORKS_CTP', baseUrl: ctp.apiUrl, credentials: { username: 'BENCH_CTP_USER', password: 'BENCH_CTP_PASSWORD' },

@@ -30,7 +30,7 @@ export async function run(): Promise<void> {
     const database = await testDatabase('sg_bench_startup');
     try {
       const config = join(dir, 'hub.yaml');
-      writeFileSync(config, `sandboxes: all\nserver: { port: 0, host: 127.0.0.1 }\ndatabase: { dataDir: ${join(dir, 'pglite')} }\n`);
+      writeFileSync(config, `sandboxes: all\nserver: { port: 0, host: 127.0.0.1 }\ndatabase: { dataDir: ${join(dir, 'postgres')} }\n`);
       const env = { HUB_CONFIG: config, DATABASE_URL: database.url ?? '' };
       first.push(await timeStart(env));
       restart.push(await timeStart(env));

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, statSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { embeddedCredentials, newCredentials, writeCredentials, type EmbeddedCredentials } from './embedded-credentials.js';
@@ -156,6 +156,7 @@ async function initialise(dataDir: string, binaries: PostgresBinaries): Promise<
   }
   const parent = dirname(dataDir);
   mkdirSync(parent, { recursive: true });
+  if (binaries.runAs) letPostgresUserReach(parent);
   const building = `${dataDir}.init-${process.pid}`;
   const passwordFile = `${building}.pw`;
   rmSync(building, { recursive: true, force: true });
@@ -184,6 +185,21 @@ async function initialise(dataDir: string, binaries: PostgresBinaries): Promise<
     throw new EmbeddedPostgresError(`could not create the embedded database in ${dataDir}: ${(error as Error).message}`);
   } finally {
     rmSync(passwordFile, { force: true });
+  }
+}
+
+/**
+ * Root runs PostgreSQL as `postgres`, which must pass through every folder above the data folder. The folder that
+ * holds it (a private mkdtemp folder, say) gets the search bit for others — traversal only, no listing; a higher
+ * one that lacks it is reported rather than opened up.
+ */
+function letPostgresUserReach(parent: string): void {
+  if ((statSync(parent).mode & 0o001) === 0) chmodSync(parent, statSync(parent).mode | 0o001);
+  for (let dir = dirname(parent); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(`PostgreSQL runs as user 'postgres' (the hub runs as root) and cannot pass through ${dir}: set database.dataDir to a folder outside it, or run the hub as another user`);
+    }
+    if (dir === dirname(dir)) return;
   }
 }
 

@@ -24,7 +24,7 @@ it('logs TLS verification off once at start, naming that source and no other', a
   const config = join(dir, 'hub.json');
   writeFileSync(config, JSON.stringify({
     server: { port: 0, host: '127.0.0.1' },
-    database: { dataDir: join(dir, 'pglite') },
+    database: { dataDir: join(dir, 'postgres') },
     sources: [
       { name: 'ctix-insecure', vendor: 'CYWARE_CTIX', baseUrl: ctixTls.apiUrl, tlsVerify: false, credentials: { accessId: 'TLS_CTIX_ID', secretKey: 'TLS_CTIX_SECRET' } },
       { name: 'cftr', vendor: 'CYWARE_CFTR', baseUrl: cftr.apiUrl, credentials: { accessId: 'TLS_CFTR_ID', secretKey: 'TLS_CFTR_SECRET' } },

@@ -39,7 +39,7 @@ it(`survives ${KILLS} SIGKILLs during a ${TICKETS}-ticket backfill without losin
   const config = join(dir, 'hub.yaml');
   writeFileSync(config, JSON.stringify({
     server: { port: 0, host: '127.0.0.1' },
-    database: { dataDir: join(dir, 'pglite') },
+    database: { dataDir: join(dir, 'postgres') },
     jobs: { 'ctp-resilient-sync': { intervalSeconds: 1 }, 'event-retention': { intervalSeconds: 0 } },
     sources: [
       { vendor: 'SECUREWORKS_CTP', baseUrl: ctp.apiUrl, credentials: { username: 'CRASH_CTP_USER', password: 'CRASH_CTP_PASSWORD' }, settings: { queryLimit: 100 } },

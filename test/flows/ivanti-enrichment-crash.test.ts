@@ -68,7 +68,7 @@ it(`survives ${KILLS} SIGKILLs during the playbook without noting, recording or 
   const unmetered = { quota: { perMinute: null, perHour: null, perDay: null } };
   writeFileSync(config, JSON.stringify({
     server: { port: 0, host: '127.0.0.1' },
-    database: { dataDir: join(dir, 'pglite') },
+    database: { dataDir: join(dir, 'postgres') },
     jobs: { 'ivanti-enrichment': { intervalSeconds: 1 }, 'event-retention': { intervalSeconds: 0 } },
     sources: [
       { vendor: 'IVANTI_ITSM', baseUrl: ivanti.apiUrl, credentials: { apiKey: 'CRASH_IVANTI_KEY' }, settings: { enrichment: { concurrency: 4 } } },

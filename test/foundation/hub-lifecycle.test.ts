@@ -39,7 +39,7 @@ function developmentToken(hub: HubProcess): string {
 describe('the hub, from token to restart', () => {
   it('takes a CLI token, logs where everything is, shuts down gracefully mid-job and keeps its data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-lifecycle-'));
-    const dataDir = join(dir, 'pglite');
+    const dataDir = join(dir, 'postgres');
     const config = join(dir, 'hub.yaml');
     // The sync job runs only when asked, so the run under test is the only one.
     writeFileSync(config, `sandboxes: all\nserver: { port: 0, host: 127.0.0.1 }\ndatabase: { dataDir: ${dataDir} }\n`
@@ -62,7 +62,7 @@ describe('the hub, from token to restart', () => {
       // The start-up log says where the endpoint, the database and every sandbox are.
       const log = first.output();
       expect(log).toMatch(/GraphQL \(HTTP \+ graphql-ws\): http:\/\/127\.0\.0\.1:\d+\/graphql/);
-      expect(log).toContain(`database: embedded PGlite at ${dataDir}`);
+      expect(log).toContain(`database: embedded PostgreSQL at ${dataDir}`);
       const sandboxes = new Map([...log.matchAll(/sandbox (\S+): (\S+) \(control: (\S+)\)/g)].map((m) => [m[1], m[3]]));
       expect([...sandboxes.keys()].sort()).toEqual([...VENDOR_SANDBOXES].sort());
       const adminToken = developmentToken(first);

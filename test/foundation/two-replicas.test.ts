@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobRunEntity } from '../../src/store/entities/index.js';
@@ -8,22 +8,26 @@ import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { subscribe } from '../support/subscribe.js';
 
 /**
- * Two hubs on one PostgreSQL server: this test process runs one in-process, and a second one runs as
- * its own `node dist/src/main.js` process. Needs a server (DATABASE_URL): the embedded database is
- * single-process by nature, so there is no second replica to run against it.
+ * Two hubs on one PostgreSQL: this test process runs one in-process, and a second one runs as its own
+ * `node dist/src/main.js` process with the first one's DATABASE_URL. With DATABASE_URL that is a server; without
+ * it, the first hub's own embedded PostgreSQL (the default `npm start` gets), which the second one joins.
  */
-const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
-
 let hubA: TestHub;
 let hubB: HubProcess;
 
-describeWithServer('two replicas on one PostgreSQL', () => {
+describe('two replicas on one PostgreSQL', () => {
   beforeAll(async () => {
-    hubA = await startTestHub({ config: { jobs: { 'event-retention': { intervalSeconds: 2 } } } });
     const dir = mkdtempSync(join(tmpdir(), 'sg-replica-'));
+    hubA = await startTestHub({
+      config: { jobs: { 'event-retention': { intervalSeconds: 2 } } },
+      ...(process.env.DATABASE_URL ? {} : { embeddedDataDir: join(dir, 'postgres') }),
+    });
     const config = join(dir, 'hub.yaml');
     writeFileSync(config, `server:\n  port: 0\n  host: 127.0.0.1\njobs:\n  event-retention:\n    intervalSeconds: 2\n`);
-    hubB = await startHubProcess({ HUB_CONFIG: config, DATABASE_URL: hubA.database.url });
+    // On the embedded database, the URL a user is pointed to: the mode-0600 file in its data folder.
+    const embedded = hubA.database.embedded;
+    const url = embedded ? readFileSync(embedded.urlFile, 'utf8').trim() : hubA.database.url;
+    hubB = await startHubProcess({ HUB_CONFIG: config, DATABASE_URL: url });
   }, 60_000);
 
   afterAll(async () => {

@@ -13,16 +13,18 @@ export interface TestHub extends RunningHub {
   close(): Promise<void>;
 }
 
-/** A real hub (real HTTP server, real database — embedded, or a fresh one on DATABASE_URL's server). */
+/**
+ * A real hub (real HTTP server, real database: a fresh one on DATABASE_URL's server or the test run's embedded
+ * PostgreSQL; or, given `embeddedDataDir`, the hub's own embedded PostgreSQL started there).
+ */
 export async function startTestHub(options: Omit<Partial<HubOptions>, 'config'> & { config?: Record<string, unknown> } = {}): Promise<TestHub> {
-  const database = await testDatabase();
+  const database = options.embeddedDataDir ? { url: undefined, drop: async () => undefined } : await testDatabase();
   const config: HubConfig = hubConfigSchema.parse({
     sandboxes: 'none',
     ...options.config,
     server: { port: 0, host: '127.0.0.1', ...(options.config?.server as object | undefined) },
   });
   const hub = await startHub({
-    embeddedDataDir: 'memory',
     developmentToken: false,
     ...options,
     config,

@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+// Jest loads global setup natively (no ts-jest, no module mapping): the hub's start-up code comes from the build,
+// which `npm test` makes first.
+import { startEmbeddedPostgres } from '../../dist/src/db/embedded-postgres.js';
+
+/**
+ * Without DATABASE_URL, one embedded PostgreSQL (the hub's own start-up code, in a temporary folder) serves the whole
+ * run: each test file gets a fresh database in it (test/support/database.ts), as it does on a server. Workers
+ * inherit SOCGRAPH_TEST_SERVER_URL from this process; teardown stops it and removes the folder.
+ */
+export async function setup() {
+  if (process.env.DATABASE_URL) return;
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'sg-test-pg-')), 'postgres');
+  const embedded = await startEmbeddedPostgres({ dataDir });
+  process.env.SOCGRAPH_TEST_SERVER_URL = embedded.url;
+  globalThis.socgraphTestPostgres = embedded;
+}
+
+export async function teardown() {
+  const embedded = globalThis.socgraphTestPostgres;
+  if (!embedded) return;
+  await embedded.close();
+  rmSync(dirname(embedded.location), { recursive: true, force: true });
+}
+
+export default setup;
