@@ -67,7 +67,7 @@ export async function run(): Promise<void> {
       ['hub peak RSS (MB)', String(hub.hubPeakRssMb ?? 'n/a'), '-'],
     ];
     process.stdout.write(`\ncftr: ${INCIDENTS} Respond incidents from bulk selections of ${BATCH} Intel Exchange objects (${IOCS} IOCs each), ` +
-      `concurrency ${CONCURRENCY}, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}\n\n`);
+      `concurrency ${CONCURRENCY}, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL'}\n\n`);
     process.stdout.write(`${'figure'.padEnd(36)}${'hub (GraphQL)'.padStart(22)}${'floor (clients)'.padStart(22)}\n`);
     for (const [label, a, b] of rows) process.stdout.write(`${label.padEnd(36)}${a.padStart(22)}${b.padStart(22)}\n`);
     process.stdout.write(`\nhub throughput = ${ratio.toFixed(2)} × floor (same run)\n`);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { IndicatorRef } from '../src/domain/enrichment.js';
 import type { RunningHub } from '../src/hub.js';
@@ -35,9 +38,10 @@ export async function run(): Promise<void> {
   const { extractIndicators } = await import('../src/indicators/extract.js');
 
   const database = await testDatabase('sg_bench');
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'sg-bench-enrichment-')), 'postgres');
   const hub = await startHub({
     config: hubConfigSchema.parse({ sandboxes: 'all', server: { port: 0, host: '127.0.0.1' }, jobs: {} }),
-    embeddedDataDir: 'memory', developmentToken: false, databaseUrl: database.url,
+    embeddedDataDir: dataDir, developmentToken: false, databaseUrl: database.url,
   });
   try {
     // 1. Extraction throughput (and the paced workload comes out of the text, as in the playbook).
@@ -119,7 +123,7 @@ export async function run(): Promise<void> {
       ['unmetered: failed look-ups (engine)', String(failedUnmetered)],
     ];
     process.stdout.write(`\nenrichment: ${paced.length} IOCs (${Math.round(REPEAT_SHARE * 100)} % repeats) in tickets of ${PER_TICKET}, ${PER_MINUTE}/min per provider, `
-      + `concurrency ${CONCURRENCY} per provider, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}\n\n`);
+      + `concurrency ${CONCURRENCY} per provider, database ${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PostgreSQL'}\n\n`);
     for (const [label, value] of rows) process.stdout.write(`${label.padEnd(52)}${value.padStart(44)}\n`);
     process.stdout.write(`\nengine throughput (unmetered) = ${throughputRatio.toFixed(2)} × floor; targets: quota use ≥ 95 %, 429s = 0, look-ups = unique × applicable\n`);
     process.stdout.write(`${JSON.stringify({
