@@ -45,7 +45,12 @@ const SERVER_SETTINGS = {
  * left running by a hub that was killed is adopted (it must accept our password); one owned by a live hub is
  * refused — unless `join`, which then only connects (`npm run token` beside a running hub).
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; join?: boolean }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  join?: boolean;
+  /** Server settings over the defaults (the test run's shared server: more connections, no fsync). */
+  settings?: Record<string, string>;
+}): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
   const binaries = postgresBinaries();
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(dataDir, binaries);
@@ -54,7 +59,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; join?: b
   let running = await settledPostmaster(dataDir);
   let started = false;
   if (!running) {
-    running = await launch(dataDir, binaries, credentials);
+    running = await launch(dataDir, binaries, credentials, { ...SERVER_SETTINGS, ...options.settings });
     started = true;
   }
   const url = urlFor(credentials, running.port);
@@ -106,7 +111,7 @@ async function settledPostmaster(dataDir: string): Promise<{ pid: number; port: 
  * Starts the postmaster detached, in its own process group (Ctrl-C reaches the hub, which then stops it in order),
  * its log in `log/postgres.log` of the data folder, so it keeps logging if the hub dies.
  */
-async function launch(dataDir: string, binaries: PostgresBinaries, credentials: EmbeddedCredentials): Promise<{ pid: number; port: number }> {
+async function launch(dataDir: string, binaries: PostgresBinaries, credentials: EmbeddedCredentials, serverSettings: Record<string, string>): Promise<{ pid: number; port: number }> {
   for (let attempt = 0; ; attempt += 1) {
     const port = await freeLoopbackPort(attempt === 0 ? credentials.port : undefined);
     const logDir = join(dataDir, 'log');
@@ -114,7 +119,7 @@ async function launch(dataDir: string, binaries: PostgresBinaries, credentials: 
     if (binaries.runAs) chownSync(logDir, binaries.runAs.uid, binaries.runAs.gid);
     const log = openSync(join(logDir, 'postgres.log'), 'a', 0o600);
     if (binaries.runAs) chownSync(join(logDir, 'postgres.log'), binaries.runAs.uid, binaries.runAs.gid);
-    const settings = Object.entries({ ...SERVER_SETTINGS, port: String(port) }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+    const settings = Object.entries({ ...serverSettings, port: String(port) }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
     const child = spawn(binaries.postgres, ['-D', dataDir, ...settings], {
       detached: true,
       stdio: ['ignore', log, log],

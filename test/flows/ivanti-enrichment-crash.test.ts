@@ -43,7 +43,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** What is left undone (server database only: the embedded one belongs to the hub process). */
+/** What is left undone, read from the test file's database (on the server or the run's embedded PostgreSQL). */
 async function unfinished(): Promise<string> {
   if (!database.url) return 'run with DATABASE_URL to see the unfinished incidents';
   const client = new pg.Client({ connectionString: database.url });

@@ -13,7 +13,11 @@ import { startEmbeddedPostgres } from '../../dist/src/db/embedded-postgres.js';
 export async function setup() {
   if (process.env.DATABASE_URL) return;
   const dataDir = join(mkdtempSync(join(tmpdir(), 'sg-test-pg-')), 'postgres');
-  const embedded = await startEmbeddedPostgres({ dataDir });
+  // Many hubs at once (two workers, some files start several), and data that lives for one run: no fsync.
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    settings: { max_connections: '300', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
   process.env.SOCGRAPH_TEST_SERVER_URL = embedded.url;
   globalThis.socgraphTestPostgres = embedded;
 }
