@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabase } from '../test/support/database.js';
@@ -94,8 +94,32 @@ async function timeStart(env: NodeJS.ProcessEnv): Promise<Start> {
     if (!body.data?.sources.length) throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
     return { readyMs, answeredMs: Math.round(performance.now() - started) };
   } finally {
-    child.kill('SIGTERM');
+    // The hub, not npm: npm exits at once on a signal, and the hub would be cut off from its output mid-shutdown.
+    process.kill(hubPid(child.pid!) ?? child.pid!, 'SIGTERM');
     const code = await exited;
     if (code !== 0) throw new Error(`hub exited with ${code} on SIGTERM: ${out}`);
   }
+}
+
+/** The `node … dist/src/main.js` process under `npm start`'s process (npm → sh → node), found through /proc. */
+function hubPid(npmPid: number): number | null {
+  const parentOf = new Map<number, number>();
+  let hub: number | null = null;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('dist/src/main.js')) {
+        let pid = Number(entry);
+        for (let depth = 0; depth < 4 && pid > 1; depth += 1) {
+          pid = parentOf.get(pid) ?? Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+          if (pid === npmPid) hub = Number(entry);
+        }
+      }
+    } catch {
+      // gone
+    }
+  }
+  return hub;
 }

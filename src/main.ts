@@ -7,7 +7,26 @@ import { logger } from './observability/logger.js';
 /** `npm start`: the hub on the embedded database and sandboxes unless configured otherwise. */
 async function main(): Promise<void> {
   const { config, origin } = loadHubConfig();
-  const hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  // Signals are taken from the start: one arriving while the hub starts (or the instant its ready lines are out)
+  // stops it in order once started, instead of killing the process and leaving its PostgreSQL behind.
+  let hub: Awaited<ReturnType<typeof startHub>> | null = null;
+  let stopSignal: string | null = null;
+  const shutdown = async (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (!hub) return; // stopped right after start-up
+    logger.info({ signal }, 'shutting down');
+    await hub.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  if (stopSignal) {
+    logger.info({ signal: stopSignal }, 'shutting down');
+    await hub.stop();
+    process.exit(0);
+  }
   const lines = [
     `socgraph ready`,
     `  GraphQL (HTTP + graphql-ws): ${hub.http.url}`,
@@ -17,16 +36,6 @@ async function main(): Promise<void> {
     ...(hub.developmentToken ? [`  development ADMIN token (this run only): ${hub.developmentToken}`] : []),
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await hub.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error) => {
