@@ -101,7 +101,7 @@ async function timeStart(env: NodeJS.ProcessEnv): Promise<Start> {
   }
 }
 
-/** The `node … dist/src/main.js` process under `npm start`'s process (npm → sh → node), found through /proc. */
+/** The hub's node process (`scripts/start.mjs`) under `npm start`'s process (npm → sh → node), found through /proc. */
 function hubPid(npmPid: number): number | null {
   const parentOf = new Map<number, number>();
   let hub: number | null = null;
@@ -110,7 +110,7 @@ function hubPid(npmPid: number): number | null {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('dist/src/main.js')) {
+      if (/scripts\/start\.mjs|dist\/src\/main\.js/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) {
         let pid = Number(entry);
         for (let depth = 0; depth < 4 && pid > 1; depth += 1) {
           pid = parentOf.get(pid) ?? Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const STAMP = 'dist/.build-stamp';
 const INPUTS = ['src', 'migrations', 'test', 'bench', 'tsconfig.json', 'package.json'];
@@ -17,10 +18,15 @@ function newest(path) {
   return latest;
 }
 
-const built = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
-if (Math.max(...INPUTS.map(newest)) > built) {
+/** Runs tsc when a source is newer than the last build; returns whether it did. */
+export function buildIfStale({ quiet = false } = {}) {
+  const built = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
+  if (Math.max(...INPUTS.map(newest)) <= built) return false;
   const started = Date.now();
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
   writeFileSync(STAMP, new Date().toISOString());
-  if (!process.argv.includes('--quiet')) process.stderr.write(`built in ${Date.now() - started} ms\n`);
+  if (!quiet) process.stderr.write(`built in ${Date.now() - started} ms\n`);
+  return true;
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfStale({ quiet: process.argv.includes('--quiet') });
