@@ -89,7 +89,9 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       const document = parseWithinLimits(payload.query, payload.variables, settings);
       if (document instanceof GraphQLError) return [document];
       const errors = validate(schema, document, [...specifiedRules, ...rules]);
-      if (errors.length > 0) return errors;
+      if (errors.length > 0) {
+        return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions } }));
+      }
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
       try {
