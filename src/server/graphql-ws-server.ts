@@ -14,9 +14,11 @@ import { formatError, hideSchemaDetails } from './format-error.js';
 type Extra = { socket: WebSocket };
 type SocketContext = Context<{ authorization?: unknown }, Extra & { principal?: Principal | null }>;
 
-/** Close codes: the token is missing, invalid, revoked or expired; too many sockets (for the token, or in all). */
+/**
+ * Close codes: 4401 the token is missing, invalid, revoked or expired; 1013 (try again later) too many sockets, for
+ * the token or in all, told apart by the reason. (graphql-ws itself uses 4429 for a repeated connection_init.)
+ */
 export const WS_UNAUTHORIZED = 4401;
-export const WS_TOO_MANY_FOR_TOKEN = 4429;
 export const WS_TOO_MANY = 1013;
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
@@ -69,7 +71,7 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       }
       const forToken = [...live.values()].filter((s) => s.principal.tokenId === principal.tokenId).length;
       if (forToken >= settings.maxSocketsPerToken) {
-        ctx.extra.socket.close(WS_TOO_MANY_FOR_TOKEN, 'Too many connections for this token');
+        ctx.extra.socket.close(WS_TOO_MANY, 'Too many connections for this token');
         return false;
       }
       ctx.extra.principal = principal;

@@ -40,14 +40,14 @@ describe('graphql-ws: who may hold a socket', () => {
     expect((await raw.closed).code).toBe(4408);
   });
 
-  it('caps sockets per token (4429) and in all (1013)', async () => {
+  it('caps sockets per token and in all (1013, with the reason)', async () => {
     const held = await Promise.all(Array.from({ length: 3 }, () => openAuthenticatedSocket(hub.http.wsUrl, hub.tokens.OPERATOR)));
     const fourth = await openRawSocket(hub.http.wsUrl);
     fourth.send({ type: 'connection_init', payload: { authorization: `Bearer ${hub.tokens.OPERATOR}` } });
-    expect((await fourth.closed).code).toBe(4429);
+    expect(await fourth.closed).toEqual({ code: 1013, reason: 'Too many connections for this token' });
     const others = await Promise.all(Array.from({ length: 9 }, () => openRawSocket(hub.http.wsUrl)));
     const over = await openRawSocket(hub.http.wsUrl);
-    expect((await over.closed).code).toBe(1013);
+    expect(await over.closed).toEqual({ code: 1013, reason: 'Too many connections: try again later' });
     for (const raw of [...held, ...others]) raw.socket.close();
     await Promise.all([...held, ...others].map((raw) => raw.closed));
   });
