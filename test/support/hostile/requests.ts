@@ -34,6 +34,14 @@ export interface Answer {
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
+const whitespace = new Map<number, Buffer>();
+
+/** `body` with `megabytes` of whitespace inside, gzipped: concatenated gzip members, the big one made once per size. */
+function gzipBomb(body: Buffer, megabytes: number): Buffer {
+  if (!whitespace.has(megabytes)) whitespace.set(megabytes, gzipSync(Buffer.alloc(megabytes * 1_000_000, 32), { level: 9 }));
+  return Buffer.concat([gzipSync(body.subarray(0, body.length - 1)), whitespace.get(megabytes)!, gzipSync('}')]);
+}
+
 function httpWrapper(doc: Generated, rng: Rng): { name: string; http: NonNullable<HostileRequest['http']> } {
   const body = json(doc);
   const ct = { 'content-type': 'application/json' };
@@ -42,7 +50,7 @@ function httpWrapper(doc: Generated, rng: Rng): { name: string; http: NonNullabl
     ['get', 6, () => ({ method: 'GET', headers: {}, search: `?query=${encodeURIComponent(doc.query.slice(0, 6_000))}${doc.variables ? `&variables=${encodeURIComponent(JSON.stringify(doc.variables))}` : ''}` })],
     ['contentType', 5, () => ({ method: 'POST', body, headers: { 'content-type': pick(rng, ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/graphql', 'application/json; charset=utf-7', '']) } })],
     ['gzip', 4, () => ({ method: 'POST', body: gzipSync(body), headers: { ...ct, 'content-encoding': 'gzip' } })],
-    ['gzipBomb', 3, () => ({ method: 'POST', body: gzipSync(Buffer.concat([body.subarray(0, body.length - 1), Buffer.alloc(between(rng, 2, 60) * 1_000_000, 32), Buffer.from('}')])), headers: { ...ct, 'content-encoding': pick(rng, ['gzip', 'x-gzip']) } })],
+    ['gzipBomb', 3, () => ({ method: 'POST', body: gzipBomb(body, pick(rng, [2, 10, 50])), headers: { ...ct, 'content-encoding': pick(rng, ['gzip', 'x-gzip']) } })],
     ['deflate', 2, () => ({ method: 'POST', body: deflateSync(body), headers: { ...ct, 'content-encoding': 'deflate' } })],
     ['badEncoding', 2, () => ({ method: 'POST', body, headers: { ...ct, 'content-encoding': pick(rng, ['gzip', 'br', 'compress', 'identity, gzip']) } })],
     ['batch', 4, () => ({ method: 'POST', body: json(Array.from({ length: between(rng, 2, 300) }, () => doc)), headers: ct })],
@@ -98,7 +106,8 @@ export async function sendHostile(request: HostileRequest, target: Target): Prom
   try {
     return request.http?.slow ? await sendSlow(request, target) : request.http ? await sendHttp(request, target) : await sendWs(request, target);
   } catch (error) {
-    return { request, text: '', clientError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${(error.cause as Error & { code?: string }).code ?? error.cause.message})` : '';
+    return { request, text: '', clientError: error instanceof Error ? `${error.name}: ${error.message}${cause}` : String(error) };
   }
 }
 
