@@ -20,14 +20,15 @@ export interface AbuseHub {
   hub: HubProcess;
   url: string;
   wsUrl: string;
-  tokens: Record<Role, string>;
+  /** A token per role, and DASHBOARD: a VIEWER token of its own for a well-behaved client. */
+  tokens: Record<Role | 'DASHBOARD', string>;
   canary: string;
   /** Requests the refusing vendor received that carried the canary. */
   vendorSawCanary(): number;
   stop(): Promise<number | null>;
 }
 
-export async function startAbuseHub(options: { logLevel?: string } = {}): Promise<AbuseHub> {
+export async function startAbuseHub(options: { logLevel?: string; nodeArgs?: string[] } = {}): Promise<AbuseHub> {
   const canary = `canary-${randomBytes(12).toString('hex')}`;
   let sawCanary = 0;
   const vendor: Server = createServer((req, res) => {
@@ -65,13 +66,13 @@ export async function startAbuseHub(options: { logLevel?: string } = {}): Promis
     env: { ...process.env, NODE_OPTIONS: '', ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000,
   });
   if (cli.status !== 0) throw new Error(`token CLI failed: ${cli.stderr}`);
-  const hub = await startHubProcess(env, { nodeArgs: [`--max-old-space-size=${process.env.SOCGRAPH_HEAP_MB ?? 192}`] });
-  const tokens = { ADMIN: cli.stdout.trim() } as Record<Role, string>;
-  for (const role of ['VIEWER', 'OPERATOR'] as const) {
+  const hub = await startHubProcess(env, { nodeArgs: options.nodeArgs ?? [`--max-old-space-size=${process.env.SOCGRAPH_HEAP_MB ?? 192}`] });
+  const tokens = { ADMIN: cli.stdout.trim() } as Record<Role | 'DASHBOARD', string>;
+  for (const role of ['VIEWER', 'OPERATOR', 'DASHBOARD'] as const) {
     const response = await fetch(hub.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.ADMIN}` },
-      body: JSON.stringify({ query: 'mutation($n: String!, $r: Role!) { createApiToken(name: $n, role: $r) { token } }', variables: { n: `abuse-${role.toLowerCase()}`, r: role } }),
+      body: JSON.stringify({ query: 'mutation($n: String!, $r: Role!) { createApiToken(name: $n, role: $r) { token } }', variables: { n: `abuse-${role.toLowerCase()}`, r: role === 'DASHBOARD' ? 'VIEWER' : role } }),
     });
     tokens[role] = ((await response.json()) as { data: { createApiToken: { token: string } } }).data.createApiToken.token;
   }

@@ -53,7 +53,7 @@ function httpWrapper(doc: Generated, rng: Rng): { name: string; http: NonNullabl
     ['gzipBomb', 3, () => ({ method: 'POST', body: gzipBomb(body, pick(rng, [2, 10, 50])), headers: { ...ct, 'content-encoding': pick(rng, ['gzip', 'x-gzip']) } })],
     ['deflate', 2, () => ({ method: 'POST', body: deflateSync(body), headers: { ...ct, 'content-encoding': 'deflate' } })],
     ['badEncoding', 2, () => ({ method: 'POST', body, headers: { ...ct, 'content-encoding': pick(rng, ['gzip', 'br', 'compress', 'identity, gzip']) } })],
-    ['batch', 4, () => ({ method: 'POST', body: json(Array.from({ length: between(rng, 2, 300) }, () => doc)), headers: ct })],
+    ['batch', 4, () => ({ method: 'POST', body: json(Array.from({ length: between(rng, 2, body.length > 20_000 ? 3 : 300) }, () => doc)), headers: ct })],
     ['malformedJson', 4, () => ({ method: 'POST', body: Buffer.from(pick(rng, ['{"query": "{ viewer', '{"query": 1}', 'null', '"just a string"', '[]', '{}', '{"query": "{ viewer { name } }", "variables": "{"}', '\u0000', '{"query":"{ viewer { name } }"}garbage', '{"query": {"nested": true}}', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, `{"query":"{ viewer { name } }","variables":{"v":${'['.repeat(20_000)}1${']'.repeat(20_000)}}}`])), headers: ct })],
     ['persistedQuery', 2, () => ({ method: 'POST', body: json({ extensions: { persistedQuery: { version: pick(rng, [1, 2, 'x']), sha256Hash: 'abc' } } }), headers: ct })],
     ['method', 2, () => ({ method: pick(rng, ['PUT', 'DELETE', 'PATCH', 'OPTIONS']), body: pick(rng, [body, undefined]), headers: ct })],
@@ -106,8 +106,8 @@ export async function sendHostile(request: HostileRequest, target: Target): Prom
   try {
     return request.http?.slow ? await sendSlow(request, target) : request.http ? await sendHttp(request, target) : await sendWs(request, target);
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? ` (${(error.cause as Error & { code?: string }).code ?? error.cause.message})` : '';
-    return { request, text: '', clientError: error instanceof Error ? `${error.name}: ${error.message}${cause}` : String(error) };
+    const { name, message, cause } = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    return { request, text: '', clientError: `${name}: ${message}${cause ? ` (${cause.code ?? cause.message})` : ''}` };
   }
 }
 
