@@ -15,10 +15,12 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-/** Receiving the request must finish within `ms`: a body that trickles in (or never comes) is answered 408. */
+/** Receiving the request must finish within `ms`: a body that trickles in (or never comes) is answered 408 and the connection closed. */
 export function requestDeadline(ms: number): RequestHandler {
   return (req, res, next) => {
     const timer = setTimeout(() => {
+      // Received in full (a GET, or a body read to its end): a slow answer is not the client's fault.
+      if (req.complete) return;
       if (!res.headersSent) {
         res.set('connection', 'close');
         sendError(res, 408, 'REQUEST_TIMEOUT', `the request was not received within ${ms} ms`);
