@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
-import { GraphQLError, getOperationAST, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authorizeOperation, type Principal } from '../auth/authorize-operation.js';
 import { createContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
+import { logger } from '../observability/logger.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
 import { parseWithinLimits } from './document-limits.js';
@@ -35,10 +36,6 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: settings.bodyLimitBytes });
   const live = new Map<SocketContext, { token: string; principal: Principal }>();
 
-  wsServer.on('connection', (socket) => {
-    if (wsServer.clients.size > settings.maxSockets) socket.close(WS_TOO_MANY, 'Too many connections: try again later');
-  });
-
   const tokenOf = (ctx: SocketContext): string | null => {
     const authorization = ctx.connectionParams?.authorization;
     return typeof authorization === 'string' ? authorization : null;
@@ -61,6 +58,7 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
 
   const cleanup = useServer<{ authorization?: unknown }, Extra & { principal?: Principal | null }>({
     schema,
+    isProd: !development,
     connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
     onConnect: async (ctx) => {
       const token = tokenOf(ctx);
@@ -101,6 +99,10 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       } catch (error) {
         return [stripHttp(error as GraphQLError)];
       }
+      const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+      if (variables.errors) {
+        return variables.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+      }
       graphqlRequests.inc({ operation: operation.operation, outcome: 'started' });
       const args: ExecutionArgs = {
         schema,
@@ -120,6 +122,14 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       return new GraphQLError(message, { extensions: formatted.extensions });
     }),
   }, wsServer);
+
+  // After graphql-ws's own listener: the cap, and a client's broken frame (too large, invalid) is the client's
+  // error — ws closes the socket (1009, 1002…); graphql-ws would log it with a stack as an internal error.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => logger.warn({ code: error.code }, 'graphql-ws: a client sent a frame refused by the protocol'));
+    if (wsServer.clients.size > settings.maxSockets) socket.close(WS_TOO_MANY, 'Too many connections: try again later');
+  });
 
   return {
     async dispose() {

@@ -52,7 +52,7 @@ describe('graphql-ws: who may hold a socket', () => {
     await Promise.all([...held, ...others].map((raw) => raw.closed));
   });
 
-  it('gives no field suggestions over graphql-ws', async () => {
+  it('gives no field suggestions over graphql-ws, and codes bad documents and variables', async () => {
     const raw = await openAuthenticatedSocket(hub.http.wsUrl, hub.tokens.VIEWER);
     raw.send({ id: 'x', type: 'subscribe', payload: { query: 'subscription { syncEvent { cursor } }' } });
     const error = await raw.next('error', 'x');
@@ -62,6 +62,8 @@ describe('graphql-ws: who may hold a socket', () => {
     expect((await raw.next('error', 'y')).payload[0].extensions.code).toBe('FRAGMENT_CYCLE');
     raw.send({ id: 'z', type: 'subscribe', payload: { query: 'subscription($v: Vendor) { syncEvents(after: "\\u0000", vendor: $v) { cursor } }' } });
     expect((await raw.next('error', 'z')).payload[0].extensions.code).toBe('BAD_USER_INPUT');
+    raw.send({ id: 'v', type: 'subscribe', payload: { query: 'subscription($v: Vendor) { syncEvents(vendor: $v) { cursor } }', variables: { v: 42 } } });
+    expect((await raw.next('error', 'v')).payload[0].extensions.code).toBe('BAD_USER_INPUT');
     raw.socket.close();
   });
 });

@@ -194,7 +194,7 @@ function sendWs(request: HostileRequest, target: Target): Promise<Answer> {
 
 const STACK = /\n\s+at \S|\bat [\w$.<>]+ \([^)]*:\d+:\d+\)|"stacktrace"|node:internal|\/dist\/src\/|\/node_modules\//;
 
-/** What is wrong with an answer: a 5xx, a stack trace, the canary, or an anonymous caller let through. */
+/** What is wrong with an answer: a 5xx or an internal error, a stack trace, the canary, or an anonymous caller let through. */
 export function problemsIn(answer: Answer, canary: string): string[] {
   const problems: string[] = [];
   const { request } = answer;
@@ -205,5 +205,7 @@ export function problemsIn(answer: Answer, canary: string): string[] {
   if (request.caller === 'ANONYMOUS' && request.http && answer.status !== undefined && answer.status !== 401 && answer.status !== 431) problems.push(`anonymous HTTP answered ${answer.status}, not 401`);
   if (request.caller === 'ANONYMOUS' && request.ws && /"type":"(connection_ack|next)"/.test(answer.text)) problems.push('anonymous socket acknowledged');
   if (answer.closeCode === 4500 || answer.closeCode === 1011) problems.push(`socket closed ${answer.closeCode} (internal error)`);
+  // Bad input deserves a code saying so, not an internal error (HTTP 200 with errors, or a graphql-ws payload).
+  if (answer.text.includes('"INTERNAL_SERVER_ERROR"')) problems.push('INTERNAL_SERVER_ERROR for a hostile input');
   return problems;
 }
