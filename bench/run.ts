@@ -3,6 +3,7 @@
  * with its figures. Compare ratios measured in the same run, not absolute times.
  */
 const benches: Record<string, () => Promise<void>> = {
+  abuse: async () => (await import('./abuse.js')).run(),
   'ctp-sync': async () => (await import('./ctp-sync.js')).run(),
   cftr: async () => (await import('./cftr.js')).run(),
   enrichment: async () => (await import('./enrichment.js')).run(),

@@ -1,19 +1,20 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { ApiTokens } from '../auth/api-tokens.js';
+import { ApiTokens, parseDuration } from '../auth/api-tokens.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { loadHubConfig } from '../config/load-config.js';
 import { openDatabase } from '../db/data-source.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 
 const usage = `usage:
-  npm run token -- create --role VIEWER|OPERATOR|ADMIN --name NAME   prints a new token once
+  npm run token -- create --role VIEWER|OPERATOR|ADMIN --name NAME [--expires-in 30d]
+                                                                    prints a new token once (expiry: s, m, h or d)
   npm run token -- list                                             lists tokens (never the secrets)
   npm run token -- revoke --name NAME                               revokes every token with that name
 Uses DATABASE_URL, or the embedded database (joined if a hub is running on it, else started for the command).`;
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' } } });
   const command = positionals[0];
   if (!command || !['create', 'list', 'revoke'].includes(command)) throw new Error(usage);
   const { config } = loadHubConfig();
@@ -25,12 +26,15 @@ async function main(): Promise<void> {
       const role = values.role?.toUpperCase() as Role | undefined;
       if (!role || !ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}\n${usage}`);
       if (!values.name) throw new Error(`--name is required\n${usage}`);
-      const { token } = await tokens.create(values.name, role);
+      const expiresInMs = values['expires-in'] === undefined ? null : parseDuration(values['expires-in']);
+      if (expiresInMs === null && values['expires-in'] !== undefined) throw new Error(`--expires-in: a duration like 30d, 12h, 45m or 90s\n${usage}`);
+      const expiresAt = expiresInMs === null ? null : new Date(Date.now() + expiresInMs);
+      const { token } = await tokens.create(values.name, role, expiresAt);
       process.stdout.write(`${token}\n`);
-      process.stderr.write(`created ${role} token '${values.name}'. Store it now: it is not shown again.\n`);
+      process.stderr.write(`created ${role} token '${values.name}'${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}. Store it now: it is not shown again.\n`);
     } else if (command === 'list') {
       for (const t of await tokens.list()) {
-        process.stdout.write(`${t.prefix}…  ${t.role.padEnd(8)} ${t.name}  created ${t.createdAt.toISOString()}${t.revokedAt ? `  revoked ${t.revokedAt.toISOString()}` : ''}\n`);
+        process.stdout.write(`${t.prefix}…  ${t.role.padEnd(8)} ${t.name}  created ${t.createdAt.toISOString()}${t.expiresAt ? `  expires ${t.expiresAt.toISOString()}` : ''}${t.revokedAt ? `  revoked ${t.revokedAt.toISOString()}` : ''}\n`);
       }
     } else {
       if (!values.name) throw new Error(`--name is required\n${usage}`);

@@ -34,9 +34,25 @@ export const hubConfigSchema = z.object({
     maxDepth: z.number().int().positive().default(12),
     maxAliases: z.number().int().positive().default(20),
     maxCost: z.number().int().positive().default(20_000),
+    /** Request limits checked before validation (see src/server/document-limits.ts). */
+    maxTokens: z.number().int().positive().default(5_000),
+    /** Fields in an operation with every fragment spread expanded (bounds the overlapping-fields rule). */
+    maxFields: z.number().int().positive().default(1_000),
+    maxDirectives: z.number().int().min(0).default(30),
+    maxFragments: z.number().int().min(0).default(50),
+    /** Brackets ({ [ () nested in a document's text. */
+    maxNesting: z.number().int().positive().default(64),
+    /** Receiving a request (headers and body) must finish within this, or it is answered 408. */
+    requestTimeoutMs: z.number().int().min(1_000).default(10_000),
+    /** graphql-ws: open sockets in all, per token, and how long a socket may wait before its connection_init. */
+    maxSockets: z.number().int().positive().default(500),
+    maxSocketsPerToken: z.number().int().positive().default(20),
+    connectionInitTimeoutMs: z.number().int().min(100).default(3_000),
+    /** How often open graphql-ws sockets have their token checked again (revoked or expired: closed). */
+    tokenRecheckMs: z.number().int().min(100).default(1_000),
     /** Development mode: errors carry stack traces. Never on in production. */
     development: z.boolean().default(false),
-  }).strict().default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_000_000, maxDepth: 12, maxAliases: 20, maxCost: 20_000, development: false }),
+  }).strict().prefault({}),
   database: z.object({
     /** The embedded PostgreSQL's data folder (its PGDATA), used when DATABASE_URL is unset. */
     dataDir: z.string().default('./data/postgres'),

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiToken, CreatedApiToken, Viewer } from '../schema/api-token.type.js';
 import { Role } from '../schema/enums.js';
+import { DateTimeScalar } from '../schema/scalars.js';
 import { expectGlobalId } from '../schema/global-id.js';
 import { presentApiToken } from '../schema/present.js';
 import type { GraphContext } from './context.js';
@@ -19,9 +20,15 @@ export class ApiTokenResolver {
   }
 
   @Mutation(() => CreatedApiToken, { description: 'Creates an API token; the token is returned once' })
-  async createApiToken(@Ctx() ctx: GraphContext, @Arg('name') name: string, @Arg('role', () => Role) role: Role): Promise<CreatedApiToken> {
+  async createApiToken(
+    @Ctx() ctx: GraphContext,
+    @Arg('name') name: string,
+    @Arg('role', () => Role) role: Role,
+    @Arg('expiresAt', () => DateTimeScalar, { nullable: true, description: 'When the token stops working (default: never)' }) expiresAt?: Date | null,
+  ): Promise<CreatedApiToken> {
     if (!/^[\w .@-]{1,64}$/.test(name)) throw badUserInput('name: 1–64 letters, digits, spaces or . _ @ -', 'name');
-    const { token, record } = await ctx.hub.tokens.create(name, role);
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw badUserInput('expiresAt: must be in the future', 'expiresAt');
+    const { token, record } = await ctx.hub.tokens.create(name, role, expiresAt ?? null);
     return Object.assign(new CreatedApiToken(), { token, apiToken: presentApiToken(record) });
   }
 

@@ -12,6 +12,7 @@ export class ApiToken implements Node {
   @Field(() => DateTimeScalar) createdAt: Date;
   @Field(() => DateTimeScalar, { nullable: true }) lastUsedAt: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) revokedAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the token stops working; null: never' }) expiresAt: Date | null;
 }
 
 @ObjectType()

@@ -98,6 +98,6 @@ export function presentJobRun(e: JobRunEntity): JobRun {
 export function presentApiToken(e: ApiTokenEntity): ApiToken {
   return Object.assign(new ApiToken(), {
     id: toGlobalId('ApiToken', e.id), name: e.name, role: e.role as Role, prefix: e.prefix, createdAt: e.createdAt,
-    lastUsedAt: e.lastUsedAt, revokedAt: e.revokedAt,
+    lastUsedAt: e.lastUsedAt, revokedAt: e.revokedAt, expiresAt: e.expiresAt,
   });
 }

@@ -32,3 +32,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, de
   resolverErrors.inc({ code: String(result.extensions?.code ?? 'UNKNOWN') });
   return result;
 }
+
+/** Drops graphql-js's "Did you mean …?" (schema names) from a message; Apollo's hideSchemaDetailsFromClientErrors does the same over HTTP. */
+export function hideSchemaDetails(message: string): string {
+  return message.replace(/ ?Did you mean(.+?)\?$/, '');
+}

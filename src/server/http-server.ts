@@ -4,17 +4,16 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, parse, validate, specifiedRules, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { authorizeOperation, type Principal } from '../auth/authorize-operation.js';
 import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
 import { graphqlRequests, metricsRegistry } from '../observability/metrics.js';
-import { principalFrom } from './authenticate.js';
 import { formatError } from './format-error.js';
+import { startGraphqlWs } from './graphql-ws-server.js';
+import { httpErrorHandler, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
 import { limitRules } from './validation-rules.js';
 
 export interface RunningHttpServer {
@@ -33,53 +32,25 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
   const development = settings.development;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer: Server = createServer(app);
+  // Node answers 408 itself when a request is not received in time; checked every second (default 30 s).
+  const httpServer: Server = createServer({
+    requestTimeout: settings.requestTimeoutMs + 1_000,
+    headersTimeout: Math.min(settings.requestTimeoutMs, 60_000),
+    connectionsCheckingInterval: 1_000,
+  }, app);
   const rules = limitRules(settings);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: settings.bodyLimitBytes });
-  const wsCleanup = useServer<{ authorization?: unknown }, { principal?: Principal | null }>({
-    schema,
-    onConnect: async (ctx) => {
-      ctx.extra.principal = await principalFrom(ctx.connectionParams?.authorization, hub.tokens);
-      return true;
-    },
-    onSubscribe: async (ctx, _id, payload) => {
-      let document;
-      try {
-        document = parse(payload.query);
-      } catch (error) {
-        return [error as GraphQLError];
-      }
-      const errors = validate(schema, document, [...specifiedRules, ...rules]);
-      if (errors.length > 0) return errors;
-      const operation = getOperationAST(document, payload.operationName);
-      if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
-      try {
-        authorizeOperation(document, operation, ctx.extra.principal ?? null);
-      } catch (error) {
-        return [stripHttp(error as GraphQLError)];
-      }
-      graphqlRequests.inc({ operation: operation.operation, outcome: 'started' });
-      const args: ExecutionArgs = {
-        schema,
-        document,
-        operationName: payload.operationName,
-        variableValues: payload.variables,
-        contextValue: createContext(hub, ctx.extra.principal ?? null),
-      };
-      return args;
-    },
-    onError: (_ctx, _id, _payload, errors) => errors.map((e) => {
-      const formatted = formatError(e.toJSON(), e, development);
-      return new GraphQLError(formatted.message, { extensions: formatted.extensions });
-    }),
-  }, wsServer);
+  const ws = startGraphqlWs(httpServer, hub, schema, rules);
 
   const authorizationPlugin: ApolloServerPlugin<GraphContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, contextValue }) {
           if (operation) authorizeOperation(document, operation, contextValue.principal);
+          if (operation?.operation === 'subscription') {
+            // Normally refused before parsing reaches Apollo (http-guards.ts); kept as the last word.
+            throw new GraphQLError('subscriptions are served over graphql-ws on this path, not over HTTP', { extensions: { code: 'SUBSCRIPTION_OVER_HTTP', http: { status: 400 } } });
+          }
         },
         async willSendResponse({ operation, errors }) {
           graphqlRequests.inc({ operation: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
@@ -91,6 +62,10 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
   const apollo = new ApolloServer<GraphContext>({
     schema,
     validationRules: rules,
+    parseOptions: { maxTokens: settings.maxTokens },
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: !development,
     introspection: true,
     // The hub owns shutdown (main.ts): Apollo must not stop itself and re-raise the signal on SIGTERM.
     stopOnTerminationSignals: false,
@@ -98,7 +73,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
     formatError: (formatted, error) => formatError(formatted, error, development),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       authorizationPlugin,
       ...(development ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
@@ -124,17 +99,16 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
   });
   app.use(
     '/graphql',
+    requestDeadline(settings.requestTimeoutMs),
+    requireToken(hub.tokens),
+    requireJson,
     express.json({ limit: settings.bodyLimitBytes }),
+    screenGraphqlRequest(settings),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(hub, await principalFrom(req.headers.authorization, hub.tokens)),
+      context: async ({ res }) => createContext(hub, (res.locals.principal as Principal | undefined) ?? null),
     }),
   );
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status ?? 500;
-    const code = err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : err.type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-    if (status >= 500) logger.error({ err }, 'HTTP error');
-    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : err.message, extensions: { code } }] });
-  });
+  app.use(httpErrorHandler);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -147,13 +121,8 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
     wsUrl: `ws://${host}:${port}/graphql`,
     port,
     async close() {
-      for (const client of wsServer.clients) client.close(1001, 'server shutting down');
+      ws.closeAll();
       await apollo.stop();
     },
   };
-}
-
-function stripHttp(error: GraphQLError): GraphQLError {
-  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
-  return new GraphQLError(error.message, { extensions });
 }

@@ -11,10 +11,10 @@ export interface HubProcess {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-/** Starts `node dist/src/main.js` (what `npm start` runs) and waits for its "ready" log. */
-export async function startHubProcess(env: NodeJS.ProcessEnv): Promise<HubProcess> {
+/** Starts `node dist/src/main.js` (what `npm start` runs; `nodeArgs` e.g. its heap cap) and waits for its "ready" log. */
+export async function startHubProcess(env: NodeJS.ProcessEnv, options: { nodeArgs?: string[] } = {}): Promise<HubProcess> {
   if (!existsSync('dist/src/main.js')) throw new Error('run `npm run build` first (npm test does)');
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/src/main.js'], {
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

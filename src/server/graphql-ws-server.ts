@@ -1,0 +1,148 @@
+import type { Server } from 'node:http';
+import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authorizeOperation, type Principal } from '../auth/authorize-operation.js';
+import { createContext } from '../resolvers/context.js';
+import type { HubServices } from '../services/hub-services.js';
+import { logger } from '../observability/logger.js';
+import { graphqlRequests } from '../observability/metrics.js';
+import { principalFrom } from './authenticate.js';
+import { parseWithinLimits } from './document-limits.js';
+import { formatError, hideSchemaDetails } from './format-error.js';
+
+type Extra = { socket: WebSocket };
+type SocketContext = Context<{ authorization?: unknown }, Extra & { principal?: Principal | null }>;
+
+/**
+ * Close codes: 4401 the token is missing, invalid, revoked or expired; 1013 (try again later) too many sockets, for
+ * the token or in all, told apart by the reason. (graphql-ws itself uses 4429 for a repeated connection_init.)
+ */
+export const WS_UNAUTHORIZED = 4401;
+export const WS_TOO_MANY = 1013;
+
+const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
+
+/**
+ * graphql-ws on the HTTP server's /graphql: a socket is held only once its connection_init carries a valid
+ * token (within connectionInitTimeoutMs); sockets are capped in all and per token; every open socket's token
+ * is checked again every tokenRecheckMs, and a revoked or expired one ends its subscriptions with
+ * UNAUTHENTICATED and is closed 4401. Documents pass the same limits as over HTTP.
+ */
+export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: GraphQLSchema, rules: ValidationRule[]) {
+  const settings = hub.config.server;
+  const development = settings.development;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: settings.bodyLimitBytes });
+  const live = new Map<SocketContext, { token: string; principal: Principal }>();
+
+  const tokenOf = (ctx: SocketContext): string | null => {
+    const authorization = ctx.connectionParams?.authorization;
+    return typeof authorization === 'string' ? authorization : null;
+  };
+  const refuse = (ctx: SocketContext, reason: string) => {
+    for (const id of Object.keys(ctx.subscriptions)) {
+      void ctx.extra.socket.send(JSON.stringify({ id, type: 'error', payload: [unauthenticated(reason).toJSON()] }));
+    }
+    live.delete(ctx);
+    ctx.extra.socket.close(WS_UNAUTHORIZED, 'Unauthorized');
+  };
+
+  const recheck = setInterval(() => {
+    void Promise.all([...live].map(async ([ctx, { token }]) => {
+      const principal = await principalFrom(token, hub.tokens).catch(() => undefined);
+      if (principal === null && live.has(ctx)) refuse(ctx, 'the token was revoked or has expired');
+    }));
+  }, settings.tokenRecheckMs);
+  recheck.unref();
+
+  const cleanup = useServer<{ authorization?: unknown }, Extra & { principal?: Principal | null }>({
+    schema,
+    isProd: !development,
+    connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
+    onConnect: async (ctx) => {
+      const token = tokenOf(ctx);
+      const principal = token ? await principalFrom(token, hub.tokens).catch(() => null) : null;
+      if (!principal) {
+        ctx.extra.socket.close(WS_UNAUTHORIZED, 'Unauthorized');
+        return false;
+      }
+      const forToken = [...live.values()].filter((s) => s.principal.tokenId === principal.tokenId).length;
+      if (forToken >= settings.maxSocketsPerToken) {
+        ctx.extra.socket.close(WS_TOO_MANY, 'Too many connections for this token');
+        return false;
+      }
+      ctx.extra.principal = principal;
+      live.set(ctx, { token: token!, principal });
+      return true;
+    },
+    onClose: (ctx) => {
+      live.delete(ctx);
+    },
+    onSubscribe: async (ctx, _id, payload) => {
+      const session = live.get(ctx);
+      const principal = session ? await principalFrom(session.token, hub.tokens).catch(() => null) : null;
+      if (!session || !principal) {
+        refuse(ctx, 'the token was revoked or has expired');
+        return [unauthenticated('the token was revoked or has expired')];
+      }
+      const document = parseWithinLimits(payload.query, payload.variables, settings);
+      if (document instanceof GraphQLError) return [document];
+      const errors = validate(schema, document, [...specifiedRules, ...rules]);
+      if (errors.length > 0) {
+        return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions } }));
+      }
+      const operation = getOperationAST(document, payload.operationName);
+      if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
+      try {
+        authorizeOperation(document, operation, principal);
+      } catch (error) {
+        return [stripHttp(error as GraphQLError)];
+      }
+      const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+      if (variables.errors) {
+        return variables.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+      }
+      graphqlRequests.inc({ operation: operation.operation, outcome: 'started' });
+      const args: ExecutionArgs = {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: createContext(hub, principal),
+      };
+      return args;
+    },
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors
+      ? { ...result, errors: result.errors.map((e) => formatError(e instanceof GraphQLError ? e.toJSON() : e, e, development)) }
+      : result),
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => {
+      const formatted = formatError(e.toJSON(), e, development);
+      const message = development ? formatted.message : hideSchemaDetails(formatted.message);
+      return new GraphQLError(message, { extensions: formatted.extensions });
+    }),
+  }, wsServer);
+
+  // After graphql-ws's own listener: the cap, and a client's broken frame (too large, invalid) is the client's
+  // error — ws closes the socket (1009, 1002…); graphql-ws would log it with a stack as an internal error.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => logger.warn({ code: error.code }, 'graphql-ws: a client sent a frame refused by the protocol'));
+    if (wsServer.clients.size > settings.maxSockets) socket.close(WS_TOO_MANY, 'Too many connections: try again later');
+  });
+
+  return {
+    async dispose() {
+      clearInterval(recheck);
+      await cleanup.dispose();
+    },
+    closeAll() {
+      for (const client of wsServer.clients) client.close(1001, 'server shutting down');
+    },
+  };
+}
+
+function stripHttp(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+  return new GraphQLError(error.message, { extensions });
+}

@@ -1,0 +1,119 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { getOperationAST } from 'graphql';
+import type { ApiTokens } from '../auth/api-tokens.js';
+import { logger } from '../observability/logger.js';
+import { principalFrom } from './authenticate.js';
+import { parseWithinLimits, type DocumentLimits } from './document-limits.js';
+
+/**
+ * What stands in front of Apollo on /graphql, in order: the request deadline, the token (before a byte of the
+ * body is read or parsed), the content type, the body parser, then the document limits. Each refusal is a
+ * GraphQL-shaped error with its own code.
+ */
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  if (res.headersSent) return;
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/** Receiving the request must finish within `ms`: a body that trickles in (or never comes) is answered 408 and the connection closed. */
+export function requestDeadline(ms: number): RequestHandler {
+  return (req, res, next) => {
+    const timer = setTimeout(() => {
+      // Received in full (a GET, or a body read to its end): a slow answer is not the client's fault.
+      if (req.complete) return;
+      if (!res.headersSent) {
+        res.set('connection', 'close');
+        sendError(res, 408, 'REQUEST_TIMEOUT', `the request was not received within ${ms} ms`);
+      }
+      res.once('finish', () => req.socket.destroy());
+    }, ms);
+    const clear = () => clearTimeout(timer);
+    req.once('end', clear);
+    res.once('finish', clear);
+    res.once('close', clear);
+    next();
+  };
+}
+
+/**
+ * 401 unless the Authorization header carries a valid token; the principal goes to `res.locals.principal`.
+ * A browser's GET without a query (an explorer page some day) passes, so a later handler may serve it.
+ */
+export function requireToken(tokens: ApiTokens): RequestHandler {
+  return async (req, res, next) => {
+    if (req.method === 'GET' && typeof req.query.query !== 'string' && req.accepts(['application/json', 'text/html']) === 'text/html') return next();
+    try {
+      const principal = await principalFrom(req.headers.authorization, tokens);
+      if (!principal) return sendError(res, 401, 'UNAUTHENTICATED', 'a valid API token is required (Authorization: Bearer <token>)');
+      res.locals.principal = principal;
+      next();
+    } catch (error) {
+      logger.error({ err: error }, 'token verification failed');
+      sendError(res, 503, 'SERVICE_UNAVAILABLE', 'tokens cannot be verified right now');
+    }
+  };
+}
+
+/** POST bodies are JSON only. */
+export const requireJson: RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST' || req.is('application/json')) return next();
+  sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql takes Content-Type: application/json');
+};
+
+/** One operation per request, within the document limits; no persisted queries; subscriptions only over graphql-ws. */
+export function screenGraphqlRequest(limits: DocumentLimits): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'POST' && req.method !== 'GET') return next();
+    const body: unknown = req.method === 'POST' ? req.body : req.query;
+    if (req.method === 'GET' && typeof req.query.query !== 'string') return next();
+    if (Array.isArray(body)) return sendError(res, 400, 'BATCH_NOT_SUPPORTED', 'send one operation per request (batches are not accepted)');
+    if (!body || typeof body !== 'object') return sendError(res, 400, 'BAD_REQUEST', 'the body must be a JSON object with a `query`');
+    const request = body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: { persistedQuery?: unknown } };
+    if (request.extensions && typeof request.extensions === 'object' && request.extensions.persistedQuery !== undefined) {
+      return sendError(res, 400, 'PERSISTED_QUERY_NOT_SUPPORTED', 'persisted queries are not supported: send the `query`');
+    }
+    const variables = typeof request.variables === 'string' ? parseJson(request.variables) : request.variables;
+    const document = parseWithinLimits(request.query, variables, limits);
+    if (!(document instanceof Error)) {
+      const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+      if (getOperationAST(document, operationName)?.operation === 'subscription') {
+        return sendError(res, 400, 'SUBSCRIPTION_OVER_HTTP', 'subscriptions are served over graphql-ws on this path, not over HTTP');
+      }
+      return next();
+    }
+    sendError(res, 400, String(document.extensions.code), document.message);
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const bodyErrorCodes: Record<string, [number, string]> = {
+  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE'],
+  'entity.parse.failed': [400, 'INVALID_JSON'],
+  'entity.verify.failed': [400, 'INVALID_JSON'],
+  'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE'],
+  'charset.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE'],
+  'request.aborted': [400, 'REQUEST_ABORTED'],
+  'request.size.invalid': [400, 'BAD_REQUEST'],
+  'stream.encoding.set': [500, 'INTERNAL_SERVER_ERROR'],
+};
+
+/** Express's last handler: body-parser errors keep their status with a code of their own; the rest is a 500 without detail. */
+export function httpErrorHandler(err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction): void {
+  const known = err.type ? bodyErrorCodes[err.type] : undefined;
+  const status = known?.[0] ?? (err.status && err.status >= 400 && err.status < 500 ? err.status : 500);
+  const code = known?.[1] ?? (status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST');
+  if (status >= 500) logger.error({ err }, 'HTTP error');
+  if (res.headersSent) return;
+  const message = status >= 500 ? 'Internal server error'
+    : code === 'INVALID_JSON' ? 'the body is not valid JSON'
+      : code === 'PAYLOAD_TOO_LARGE' ? 'the body is larger than the limit'
+        : err.message;
+  sendError(res, status, code, message);
+}
