@@ -93,7 +93,7 @@ export function checkDocumentShape(document: DocumentNode, limits: DocumentLimit
     const shape: DefinitionShape = { selections: 0, depth: 0, spreads: [] };
     directives += (definition.directives?.length ?? 0) + countVariableDirectives(definition);
     const sets: Array<[SelectionSetNode, number]> = [[definition.selectionSet, 1]];
-    const values: ValueNode[] = [];
+    const values: ValueNode[] = definitionValues(definition);
     while (sets.length > 0) {
       const [set, depth] = sets.pop()!;
       shape.depth = Math.max(shape.depth, depth);
@@ -131,6 +131,16 @@ export function checkDocumentShape(document: DocumentNode, limits: DocumentLimit
 function countVariableDirectives(definition: DefinitionNode): number {
   if (definition.kind !== Kind.OPERATION_DEFINITION) return 0;
   return (definition.variableDefinitions ?? []).reduce((n, v) => n + (v.directives?.length ?? 0), 0);
+}
+
+/** Literals outside the selections: variable defaults and the definition's own directive arguments. */
+function definitionValues(definition: DefinitionNode): ValueNode[] {
+  if (definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION) return [];
+  const values = (definition.directives ?? []).flatMap((d) => (d.arguments ?? []).map((a) => a.value));
+  if (definition.kind === Kind.OPERATION_DEFINITION) {
+    for (const variable of definition.variableDefinitions ?? []) if (variable.defaultValue) values.push(variable.defaultValue);
+  }
+  return values;
 }
 
 function hasNullByte(values: ValueNode[]): boolean {

@@ -113,6 +113,7 @@ describe('bad input is a 4xx with a code', () => {
       ['query($v: String!) { indicator(value: $v) { id } }', { v: '1.2.3.4\u0000' }],
       ['{ indicators(filter: { valuePrefix: "\\u0000" }) { totalCount } }'],
       ['query($f: TicketFilter) { tickets(filter: $f) { totalCount } }', { f: { search: '\u0000' } }],
+      ['query($v: String! = "x\\u0000") { indicator(value: $v) { id } }'],
     ];
     for (const [query, variables] of cases) expectRefused(await gql(query, variables), 400, 'BAD_USER_INPUT');
   });
