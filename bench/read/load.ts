@@ -1,0 +1,53 @@
+import { Pool } from 'undici';
+
+export interface LoadFigures {
+  requests: number;
+  reqPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** A JSON POST target: where, what, and how to check an answer is whole. */
+export interface Target {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** `concurrency` closed-loop clients posting `target` for `seconds`, on keep-alive connections. */
+export async function load(target: Target, concurrency: number, seconds: number): Promise<LoadFigures> {
+  const pool = new Pool(target.url, { connections: concurrency, pipelining: 1 });
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      const response = await pool.request({ method: 'POST', path: target.path, headers: target.headers, body: target.body });
+      const text = await response.body.text();
+      if (response.statusCode !== 200 || text.includes('"errors"')) throw new Error(`${target.url}${target.path}: ${response.statusCode} ${text.slice(0, 300)}`);
+      latencies.push(performance.now() - started);
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsed = (performance.now() - began) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { requests: latencies.length, reqPerSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/** One answer, parsed. */
+export async function fetchJson(target: Target): Promise<any> {
+  const response = await fetch(`${target.url}${target.path}`, { method: 'POST', headers: target.headers, body: target.body });
+  const json = await response.json() as any;
+  if (!response.ok || json.errors) throw new Error(`${target.url}${target.path}: ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
+  return json;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
