@@ -34,7 +34,9 @@ type ServerName = typeof SERVERS[number];
 
 export async function run(): Promise<void> {
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({});
-  const database = embedded ? { url: embedded.url, drop: async () => undefined } : await testDatabase('sg_read');
+  const created = embedded ? { url: embedded.url, drop: async () => undefined } : await testDatabase('sg_read');
+  // BENCH_READ_KEEP_DATABASE=1 leaves a server database in place (its URL on stderr), for profiling runs against it.
+  const database = process.env.BENCH_READ_KEEP_DATABASE ? { url: created.url, drop: async () => void process.stderr.write(`  kept ${created.url}\n`) } : created;
   const databaseUrl = database.url!;
   const ctp = await startSandbox(createSecureworksCtpSandbox());
   const soar = await startSandbox(createIbmResilientSandbox(), { tls: true });
@@ -87,6 +89,7 @@ export async function run(): Promise<void> {
     const peer = await startProcess(['dist/bench/read/peer-server.js', 'postgraphile'], peerEnv, /listening (\S+)/);
     children.push(hub.child, floor.child, peer.child);
     const hubUrl = new URL(hub.url);
+    const pids: Record<ServerName, number> = { hub: hub.child.pid!, floor: floor.child.pid!, postgraphile: peer.child.pid! };
     const target = (server: ServerName, shape: ShapeName, first: number): Target => {
       const json = { 'content-type': 'application/json' };
       if (server === 'hub') return { url: hubUrl.origin, path: hubUrl.pathname, headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ query: hubQuery(shape, first) }) };
@@ -122,10 +125,10 @@ export async function run(): Promise<void> {
       for (const { shape, first } of SHAPES) {
         for (const c of CONCURRENCIES) {
           for (const server of SERVERS) {
-            const figures = await load(target(server, shape, first), c, SECONDS);
+            const figures = await load(target(server, shape, first), c, SECONDS, pids[server]);
             const key = `${shape}|${c}|${server}`;
             samples.set(key, [...(samples.get(key) ?? []), figures]);
-            process.stderr.write(`  round ${round + 1}/${ROUNDS} ${key}: ${figures.reqPerSecond.toFixed(1)} req/s, p50 ${figures.p50Ms.toFixed(1)} ms\n`);
+            process.stderr.write(`  round ${round + 1}/${ROUNDS} ${key}: ${figures.reqPerSecond.toFixed(1)} req/s, p50 ${figures.p50Ms.toFixed(1)} ms, CPU ${figures.cpuMsPerRequest.toFixed(1)} ms/req\n`);
           }
         }
       }
@@ -144,7 +147,11 @@ function report(samples: Map<string, LoadFigures[]>, equal: Record<string, boole
   syncSeconds: number, seeded: object, embedded: boolean): void {
   const cell = (key: string) => {
     const runs = samples.get(key)!;
-    return { reqPerSecond: Number(median(runs.map((r) => r.reqPerSecond)).toFixed(1)), p50Ms: Number(median(runs.map((r) => r.p50Ms)).toFixed(1)) };
+    return {
+      reqPerSecond: Number(median(runs.map((r) => r.reqPerSecond)).toFixed(1)),
+      p50Ms: Number(median(runs.map((r) => r.p50Ms)).toFixed(1)),
+      cpuMsPerRequest: Number(median(runs.map((r) => r.cpuMsPerRequest)).toFixed(1)),
+    };
   };
   const figures: Record<string, unknown> = {};
   const lines: string[] = [];
@@ -153,12 +160,12 @@ function report(samples: Map<string, LoadFigures[]>, equal: Record<string, boole
       const [hub, floor, peer] = SERVERS.map((s) => cell(`${shape}|${c}|${s}`)) as [ReturnType<typeof cell>, ReturnType<typeof cell>, ReturnType<typeof cell>];
       const ratios = { p50VsFloor: Number((hub.p50Ms / floor.p50Ms).toFixed(2)), reqPerSecondVsPostgraphile: Number((hub.reqPerSecond / peer.reqPerSecond).toFixed(2)) };
       figures[`${shape}_c${c}`] = { first, hub, floor, postgraphile: peer, ...ratios };
-      const show = (f: ReturnType<typeof cell>) => `${f.reqPerSecond.toFixed(0)} · ${f.p50Ms.toFixed(1)} ms`;
-      lines.push(`${`${shape}, c=${c}`.padEnd(12)}${show(hub).padStart(20)}${show(floor).padStart(20)}${show(peer).padStart(20)}${`${ratios.p50VsFloor} ×`.padStart(12)}${`${ratios.reqPerSecondVsPostgraphile} ×`.padStart(14)}`);
+      const show = (f: ReturnType<typeof cell>) => `${f.reqPerSecond.toFixed(0)} · ${f.p50Ms.toFixed(1)} · ${f.cpuMsPerRequest.toFixed(1)}`;
+      lines.push(`${`${shape}, c=${c}`.padEnd(12)}${show(hub).padStart(24)}${show(floor).padStart(24)}${show(peer).padStart(24)}${`${ratios.p50VsFloor} ×`.padStart(12)}${`${ratios.reqPerSecondVsPostgraphile} ×`.padStart(14)}`);
     }
   }
-  process.stdout.write(`\nread: ${TICKETS} tickets synced through the hub, database ${embedded ? 'embedded PGlite (served by the bench)' : 'PostgreSQL server'}, ${ROUNDS} × ${SECONDS} s interleaved, medians\n\n`);
-  process.stdout.write(`${'query, c'.padEnd(12)}${'hub req/s · p50'.padStart(20)}${'floor req/s · p50'.padStart(20)}${'PostGraphile'.padStart(20)}${'p50/floor'.padStart(12)}${'req/s vs PG'.padStart(14)}\n`);
+  process.stdout.write(`\nread: ${TICKETS} tickets synced through the hub, database ${embedded ? 'embedded PGlite (served by the bench)' : 'PostgreSQL server'}, ${ROUNDS} × ${SECONDS} s interleaved, medians; each server: req/s · p50 ms · CPU ms per request\n\n`);
+  process.stdout.write(`${'query, c'.padEnd(12)}${'hub'.padStart(24)}${'floor'.padStart(24)}${'PostGraphile'.padStart(24)}${'p50/floor'.padStart(12)}${'req/s vs PG'.padStart(14)}\n`);
   for (const line of lines) process.stdout.write(`${line}\n`);
   process.stdout.write(`\nanswers deep-equal (hub = floor = PostGraphile): ${Object.entries(equal).map(([k, v]) => `${k} ${v}`).join(', ')}; sizes ${JSON.stringify(sizes)} bytes\n`);
   process.stdout.write(`hub statements per request: ${Object.entries(statements).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);

@@ -29,9 +29,9 @@ type Row<E> = E & { key: string };
 export function createLoaders(dataSource: DataSource) {
   const pool = poolOf(dataSource);
 
-  /** Rows for many keys in one statement ($1 = the keys as an array), grouped by their `key` column in key order. */
-  const grouped = <E>(sql: string, keyType = 'uuid') =>
-    new DataLoader<string, E[]>(async (keys) => groupByKey(await rows<Row<E>>(pool, sql, [keys], keyType), keys));
+  /** Rows for many parents in one statement ($1 = their keys, read from our own rows), grouped by the `key` column. */
+  const grouped = <E>(sql: string) =>
+    new DataLoader<string, E[]>(async (keys) => groupByKey(await rows<Row<E>>(pool, sql, [keys], 'trusted'), keys));
 
   const byId = <E extends { id: string }>(sql: string) =>
     new DataLoader<string, E | null>(async (ids) => {
@@ -43,7 +43,7 @@ export function createLoaders(dataSource: DataSource) {
   /** Indicators sighted on tickets or incidents, oldest sighting first. */
   const indicatorsOn = (subjectType: 'TICKET' | 'INCIDENT') => grouped<IndicatorEntity>(
     `SELECT s.subject_id AS key, ${INDICATOR} FROM sighting s JOIN indicator x ON x.id = s.indicator_id
-     WHERE s.subject_type = '${subjectType}' AND s.subject_id = ANY($1::text[]) ORDER BY s.first_seen_at, s.id`, 'text');
+     WHERE s.subject_type = '${subjectType}' AND s.subject_id = ANY($1::text[]) ORDER BY s.first_seen_at, s.id`);
 
   return {
     source: byId<SourceEntity>(`SELECT id, name, vendor, base_url AS "baseUrl", enabled, sandbox, poll_interval_seconds AS "pollIntervalSeconds",
@@ -78,9 +78,9 @@ export function createLoaders(dataSource: DataSource) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-async function rows<R>(pool: pg.Pool, sql: string, [keys]: [readonly string[]], keyType = 'uuid'): Promise<R[]> {
-  // A uuid column compared with a malformed id would fail the whole batch: such an id matches nothing.
-  const valid = keyType === 'uuid' ? keys.filter(isUuid) : keys;
+async function rows<R>(pool: pg.Pool, sql: string, [keys]: [readonly string[]], keySource: 'client' | 'trusted' = 'client'): Promise<R[]> {
+  // Ids from a client (node(id)) may be malformed, and one would fail the whole batch against a uuid column: it matches nothing.
+  const valid = keySource === 'client' ? keys.filter(isUuid) : keys;
   if (valid.length === 0) return [];
   return (await pool.query(sql, [valid])).rows as R[];
 }
