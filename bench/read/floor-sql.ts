@@ -3,7 +3,7 @@ import type { ShapeName } from './shapes.js';
 /**
  * The floor of the read bench: each shape's whole answer (the hub's JSON, global ids and ISO timestamps included)
  * built by one hand-written SQL statement (json_build_object, json_agg over correlated subqueries) and sent as the
- * text PostgreSQL returns. $1 = first.
+ * text PostgreSQL returns. $1 = first; the page is cut before the nested lists are built.
  */
 const gid = (type: string, column: string) => `translate(encode(convert_to('${type}:' || ${column}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -34,14 +34,14 @@ const DASH = `WITH page AS (SELECT i.updated_at, i.id, json_build_object(${incid
         'provider', e.provider, 'verdict', e.verdict, 'score', e.score, 'summary', e.summary) ORDER BY e.provider)
         FROM enrichment e WHERE e.indicator_id = x.id`)}) ORDER BY s.first_seen_at, s.id)
       FROM sighting s JOIN indicator x ON x.id = s.indicator_id WHERE s.subject_type = 'INCIDENT' AND s.subject_id = i.id::text`)}
-  ) AS j FROM incident i ORDER BY i.updated_at DESC, i.id DESC LIMIT $1)
+  ) AS j FROM (SELECT * FROM incident ORDER BY updated_at DESC, id DESC LIMIT $1) i)
 SELECT json_build_object('data', json_build_object('incidents', json_build_object('nodes',
   ${list('SELECT json_agg(page.j ORDER BY page.updated_at DESC, page.id DESC) FROM page')})))::text AS body`;
 
 const TIX = `WITH page AS (SELECT t.updated_at, t.id, json_build_object(${ticket('t')},
     'incidents', ${list(`SELECT json_agg(json_build_object(${incident('i')}) ORDER BY l.created_at, l.incident_id)
       FROM ticket_incident l JOIN incident i ON i.id = l.incident_id WHERE l.ticket_id = t.id`)}
-  ) AS j FROM ticket t ORDER BY t.updated_at DESC, t.id DESC LIMIT $1)
+  ) AS j FROM (SELECT * FROM ticket ORDER BY updated_at DESC, id DESC LIMIT $1) t)
 SELECT json_build_object('data', json_build_object('tickets', json_build_object('nodes',
   ${list('SELECT json_agg(page.j ORDER BY page.updated_at DESC, page.id DESC) FROM page')})))::text AS body`;
 
