@@ -56,7 +56,7 @@ beforeAll(async () => {
         type: 'IPV4', value: `10.0.${n}.${k}`, verdict: k ? 'MALICIOUS' : 'HARMLESS', score: k ? 90 : null, firstSeenAt: at(k), lastSeenAt: at(300),
       });
       await db.getRepository(SightingEntity).save({ indicatorId: indicator.id, subjectType: 'INCIDENT', subjectId: incident.id, sourceId: soar, firstSeenAt: at(30 + k), lastSeenAt: at(300) });
-      for (const provider of ['VIRUSTOTAL', 'ABUSEIPDB'] as const) {
+      for (const provider of [Vendor.VIRUSTOTAL, Vendor.ABUSEIPDB]) {
         await db.getRepository(EnrichmentEntity).save({
           indicatorId: indicator.id, provider, source: provider.toLowerCase(), verdict: 'MALICIOUS', score: 80, summary: `${provider} ${k}`, details: {},
           link: null, notFound: false, fetchedAt: at(300), expiresAt: at(900),
