@@ -83,7 +83,8 @@ export async function run(): Promise<void> {
     const dataSource = await openDatabase({ url: databaseUrl, poolSize: 2 });
     const { token } = await new ApiTokens(dataSource).create('read-bench', 'VIEWER');
     await dataSource.destroy();
-    const peerEnv = { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', DATABASE_URL: databaseUrl, BENCH_FLOOR_PREPARE: embedded ? '0' : '1' };
+    const peerEnv = { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', DATABASE_URL: databaseUrl, BENCH_FLOOR_PREPARE: embedded ? '0' : '1',
+      ...(embedded ? { POSTGRAPHILE_PREPARED_STATEMENT_CACHE_SIZE: '0' } : {}) };
     const hub = await startProcess([...hubNodeArgs(), 'dist/src/main.js'], hubEnv(config(false)), /GraphQL \(HTTP \+ graphql-ws\): (\S+)/);
     const floor = await startProcess(['dist/bench/read/peer-server.js', 'floor'], peerEnv, /listening (\S+)/);
     const peer = await startProcess(['dist/bench/read/peer-server.js', 'postgraphile'], peerEnv, /listening (\S+)/);
