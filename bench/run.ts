@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   cftr: async () => (await import('./cftr.js')).run(),
   enrichment: async () => (await import('./enrichment.js')).run(),
   'http-client': async () => (await import('./http-client.js')).run(),
+  read: async () => (await import('./read.js')).run(),
   startup: async () => (await import('./startup.js')).run(),
 };
 

@@ -1,3 +1,4 @@
+import './production-mode.js';
 import 'reflect-metadata';
 import { ConfigError, loadHubConfig } from './config/load-config.js';
 import { EmbeddedPostgresError } from './db/postgres-binaries.js';

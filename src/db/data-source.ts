@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import type pg from 'pg';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { entities } from '../store/entities/index.js';
 import { migrations } from '../../migrations/index.js';
+import { databaseStatements } from '../observability/metrics.js';
 
 export interface DataSourceOptions {
   url: string;
@@ -11,6 +12,14 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Only for tests that check the entities against the migrations. */
   synchronize?: boolean;
+}
+
+/** A pg client that counts the statements it sends (socgraph_db_statements_total). */
+class CountingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    databaseStatements.inc();
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
 }
 
 /** The one TypeORM DataSource of a hub: entities, migrations, pg driver. */
@@ -24,7 +33,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: options.synchronize ?? false,
     uuidExtension: 'pgcrypto',
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 },
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, Client: CountingClient },
     logging: false,
   });
 }

@@ -58,3 +58,9 @@ export const activeSubscriptions = new Gauge({
   help: 'Open GraphQL subscriptions on this replica',
   registers: [metricsRegistry],
 });
+
+export const databaseStatements = new Counter({
+  name: 'socgraph_db_statements_total',
+  help: 'Statements sent to the database by the hub pool (not the job queue): reads must stay constant in page size',
+  registers: [metricsRegistry],
+});

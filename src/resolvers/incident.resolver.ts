@@ -10,7 +10,6 @@ import { presentAttachment, presentIncident, presentIncidentNote, presentIndicat
 import { Source } from '../schema/source.type.js';
 import { Attachment, Ticket } from '../schema/ticket.type.js';
 import type { GraphContext } from './context.js';
-import { loadAll } from './loaders.js';
 import { escapeLike } from './ticket.resolver.js';
 
 @Resolver(() => Incident)
@@ -37,7 +36,7 @@ export class IncidentResolver {
 
   @FieldResolver(() => Source)
   async source(@Root() incident: Incident, @Ctx() ctx: GraphContext): Promise<Source> {
-    const entity = await ctx.loaders.source.load(incident.sourceId);
+    const entity = ctx.hub.sources.byId(incident.sourceId)?.entity ?? await ctx.loaders.source.load(incident.sourceId);
     return presentSource(entity!, ctx.hub.sources.healthOf(entity!.name));
   }
 
@@ -59,13 +58,11 @@ export class IncidentResolver {
 
   @FieldResolver(() => [Ticket], { description: 'Tickets this incident was made from' })
   async tickets(@Root() incident: Incident, @Ctx() ctx: GraphContext): Promise<Ticket[]> {
-    const ids = await ctx.loaders.ticketIdsByIncident.load(incident.dbId);
-    return (await loadAll(ctx.loaders.ticket, ids)).map(presentTicket);
+    return (await ctx.loaders.ticketsByIncident.load(incident.dbId)).map(presentTicket);
   }
 
   @FieldResolver(() => [Indicator])
   async indicators(@Root() incident: Incident, @Ctx() ctx: GraphContext): Promise<Indicator[]> {
-    const ids = await ctx.loaders.indicatorIdsBySubject.load(`INCIDENT:${incident.dbId}`);
-    return (await loadAll(ctx.loaders.indicator, ids)).map(presentIndicator);
+    return (await ctx.loaders.indicatorsByIncident.load(incident.dbId)).map(presentIndicator);
   }
 }

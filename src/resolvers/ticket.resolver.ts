@@ -10,7 +10,6 @@ import { presentAttachment, presentIncident, presentIndicator, presentSource, pr
 import { Source } from '../schema/source.type.js';
 import { Attachment, Ticket } from '../schema/ticket.type.js';
 import type { GraphContext } from './context.js';
-import { loadAll } from './loaders.js';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -38,7 +37,7 @@ export class TicketResolver {
 
   @FieldResolver(() => Source)
   async source(@Root() ticket: Ticket, @Ctx() ctx: GraphContext): Promise<Source> {
-    const entity = await ctx.loaders.source.load(ticket.sourceId);
+    const entity = ctx.hub.sources.byId(ticket.sourceId)?.entity ?? await ctx.loaders.source.load(ticket.sourceId);
     return presentSource(entity!, ctx.hub.sources.healthOf(entity!.name));
   }
 
@@ -60,14 +59,12 @@ export class TicketResolver {
 
   @FieldResolver(() => [Incident], { description: 'Incidents this ticket became' })
   async incidents(@Root() ticket: Ticket, @Ctx() ctx: GraphContext): Promise<Incident[]> {
-    const ids = await ctx.loaders.incidentIdsByTicket.load(ticket.dbId);
-    return (await loadAll(ctx.loaders.incident, ids)).map(presentIncident);
+    return (await ctx.loaders.incidentsByTicket.load(ticket.dbId)).map(presentIncident);
   }
 
   @FieldResolver(() => [Indicator], { description: 'Indicators seen in this ticket' })
   async indicators(@Root() ticket: Ticket, @Ctx() ctx: GraphContext): Promise<Indicator[]> {
-    const ids = await ctx.loaders.indicatorIdsBySubject.load(`TICKET:${ticket.dbId}`);
-    return (await loadAll(ctx.loaders.indicator, ids)).map(presentIndicator);
+    return (await ctx.loaders.indicatorsByTicket.load(ticket.dbId)).map(presentIndicator);
   }
 }
 

@@ -14,7 +14,10 @@ import { Source } from './source.type.js';
 import { SyncEvent } from './sync-event.type.js';
 import { Attachment, Ticket, Worklog } from './ticket.type.js';
 
-/** Entity → GraphQL object: global ids out, internal keys kept for field resolvers. */
+/**
+ * Entity → GraphQL object: global ids out, internal keys kept for field resolvers. The hot read types are filled in
+ * place (one object per row, not a literal copied into an instance).
+ */
 export function presentSource(e: SourceEntity, health?: SourceHealthState): Source {
   return Object.assign(new Source(), {
     id: toGlobalId('Source', e.id), dbId: e.id, vendor: e.vendor, name: e.name, baseUrl: e.baseUrl, enabled: e.enabled,
@@ -30,49 +33,55 @@ export function presentSource(e: SourceEntity, health?: SourceHealthState): Sour
 }
 
 export function presentTicket(e: TicketEntity): Ticket {
-  return Object.assign(new Ticket(), {
-    id: toGlobalId('Ticket', e.id), dbId: e.id, sourceId: e.sourceId, externalId: e.externalId, url: e.url, title: e.title,
-    description: e.description, status: e.status as TicketStatus, vendorStatus: e.vendorStatus, priority: e.priority as Priority,
-    ticketType: e.ticketType, groupingType: e.groupingType, closeCode: e.closeCode, closeCodes: e.closeCodes ?? [],
-    createdAt: e.createdAt, updatedAt: e.updatedAt, closedAt: e.closedAt, fields: e.fields,
-  });
+  const t = new Ticket();
+  t.id = toGlobalId('Ticket', e.id); t.dbId = e.id; t.sourceId = e.sourceId; t.externalId = e.externalId; t.url = e.url; t.title = e.title;
+  t.description = e.description; t.status = e.status as TicketStatus; t.vendorStatus = e.vendorStatus; t.priority = e.priority as Priority;
+  t.ticketType = e.ticketType; t.groupingType = e.groupingType; t.closeCode = e.closeCode; t.closeCodes = e.closeCodes ?? [];
+  t.createdAt = e.createdAt; t.updatedAt = e.updatedAt; t.closedAt = e.closedAt; t.fields = e.fields;
+  return t;
 }
 
 export function presentWorklog(e: WorklogEntity): Worklog {
-  return Object.assign(new Worklog(), { id: toGlobalId('Worklog', e.id), author: e.author, type: e.type, body: e.body, createdAt: e.createdAt });
+  const w = new Worklog();
+  w.id = toGlobalId('Worklog', e.id); w.author = e.author; w.type = e.type; w.body = e.body; w.createdAt = e.createdAt;
+  return w;
 }
 
 export function presentAttachment(e: AttachmentEntity): Attachment {
-  return Object.assign(new Attachment(), {
-    id: toGlobalId('Attachment', e.id), externalId: e.externalId, name: e.name, contentType: e.contentType, size: e.size, createdAt: e.createdAt,
-  });
+  const a = new Attachment();
+  a.id = toGlobalId('Attachment', e.id); a.externalId = e.externalId; a.name = e.name; a.contentType = e.contentType; a.size = e.size;
+  a.createdAt = e.createdAt;
+  return a;
 }
 
 export function presentIncident(e: IncidentEntity): Incident {
-  return Object.assign(new Incident(), {
-    id: toGlobalId('Incident', e.id), dbId: e.id, sourceId: e.sourceId, externalId: e.externalId, url: e.url, title: e.title,
-    description: e.description, status: e.status as IncidentStatus, severity: e.severity, phase: e.phase, resolution: e.resolution,
-    resolutionSummary: e.resolutionSummary, customFields: e.customFields, createdAt: e.createdAt, updatedAt: e.updatedAt, closedAt: e.closedAt,
-  });
+  const i = new Incident();
+  i.id = toGlobalId('Incident', e.id); i.dbId = e.id; i.sourceId = e.sourceId; i.externalId = e.externalId; i.url = e.url; i.title = e.title;
+  i.description = e.description; i.status = e.status as IncidentStatus; i.severity = e.severity; i.phase = e.phase; i.resolution = e.resolution;
+  i.resolutionSummary = e.resolutionSummary; i.customFields = e.customFields; i.createdAt = e.createdAt; i.updatedAt = e.updatedAt;
+  i.closedAt = e.closedAt;
+  return i;
 }
 
 export function presentIncidentNote(e: IncidentNoteEntity): IncidentNote {
-  return Object.assign(new IncidentNote(), { id: toGlobalId('IncidentNote', e.id), externalId: e.externalId, body: e.body, createdAt: e.createdAt });
+  const n = new IncidentNote();
+  n.id = toGlobalId('IncidentNote', e.id); n.externalId = e.externalId; n.body = e.body; n.createdAt = e.createdAt;
+  return n;
 }
 
 export function presentIndicator(e: IndicatorEntity): Indicator {
-  return Object.assign(new Indicator(), {
-    id: toGlobalId('Indicator', e.id), dbId: e.id, type: e.type as IndicatorType, value: e.value, verdict: e.verdict as Verdict,
-    score: e.score, firstSeenAt: e.firstSeenAt, lastSeenAt: e.lastSeenAt,
-  });
+  const x = new Indicator();
+  x.id = toGlobalId('Indicator', e.id); x.dbId = e.id; x.type = e.type as IndicatorType; x.value = e.value; x.verdict = e.verdict as Verdict;
+  x.score = e.score; x.firstSeenAt = e.firstSeenAt; x.lastSeenAt = e.lastSeenAt;
+  return x;
 }
 
 export function presentEnrichment(e: EnrichmentEntity): Enrichment {
-  return Object.assign(new Enrichment(), {
-    id: toGlobalId('Enrichment', e.id), indicatorId: e.indicatorId, provider: e.provider as Vendor, verdict: e.verdict as Verdict,
-    score: e.score, summary: e.summary, details: e.details, link: e.link ?? null, notFound: e.notFound ?? false, source: e.source ?? null,
-    fetchedAt: e.fetchedAt, expiresAt: e.expiresAt,
-  });
+  const r = new Enrichment();
+  r.id = toGlobalId('Enrichment', e.id); r.indicatorId = e.indicatorId; r.provider = e.provider as Vendor; r.verdict = e.verdict as Verdict;
+  r.score = e.score; r.summary = e.summary; r.details = e.details; r.link = e.link ?? null; r.notFound = e.notFound ?? false;
+  r.source = e.source ?? null; r.fetchedAt = e.fetchedAt; r.expiresAt = e.expiresAt;
+  return r;
 }
 
 export function presentSighting(e: SightingEntity): Sighting {

@@ -79,7 +79,8 @@ export class SourceRegistry {
   }
 
   byId(id: string): RegisteredSource | undefined {
-    return this.list().find((s) => s.entity.id === id);
+    for (const source of this.byName.values()) if (source.entity.id === id) return source;
+    return undefined;
   }
 
   ofVendor(vendor: Vendor): RegisteredSource[] {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { Page } from '../schema/connection.js';
+import { poolOf } from '../db/data-source.js';
+import type { Page, PageInfo } from '../schema/connection.js';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
@@ -55,28 +56,71 @@ export async function paginate<E extends ObjectLiteral, N>(
     const cursor = decodeCursor(args.after);
     query.andWhere(`(${options.sortColumn}, ${options.keyColumn}) ${op} (:afterValue, :afterKey)`, { afterValue: cursor.v, afterKey: cursor.id });
   }
-  const rows = await query
+  const rows = await plainRows(query
     .orderBy(options.sortColumn, options.direction)
     .addOrderBy(options.keyColumn, options.direction)
-    .take(first + 1)
-    .getMany();
+    .take(first + 1));
   const hasNextPage = rows.length > first;
-  const pageRows = rows.slice(0, first);
-  const edges = pageRows.map((row) => ({
-    cursor: encodeCursor({ v: serialise(row[options.sortProperty]), id: String(row[options.keyProperty]) }),
-    node: options.present(row),
-  }));
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    totalCount: lazily(() => countQuery.getCount()),
-  };
+  if (hasNextPage) rows.length = first;
+  const cursorOf = (row: E) => encodeCursor({ v: serialise(row[options.sortProperty]), id: String(row[options.keyProperty]) });
+  return new LazyPage(rows, options.present, cursorOf, hasNextPage, Boolean(args.after), lazily(() => countQuery.getCount()));
+}
+
+/**
+ * The query's rows as plain objects keyed by the entity's property names, straight from the pg pool: the same values
+ * TypeORM's getMany() gives for these column types (pg parses timestamptz and jsonb), without its query runner and
+ * entity hydration.
+ */
+async function plainRows<E extends ObjectLiteral>(query: SelectQueryBuilder<E>): Promise<E[]> {
+  const [sql, parameters] = query.getQueryAndParameters();
+  const alias = query.expressionMap.mainAlias!;
+  const columns = alias.metadata.columns.map((c) => [`${alias.name}_${c.databaseName}`, c.propertyName] as const);
+  const { rows } = await poolOf(query.connection).query(sql, parameters);
+  return rows.map((raw: Record<string, unknown>) => {
+    const row: Record<string, unknown> = {};
+    for (const [from, to] of columns) row[to] = raw[from];
+    return row as E;
+  });
+}
+
+/**
+ * A page whose edges, cursors and presented nodes are made only when GraphQL reads them: a dashboard asking for
+ * `nodes` pays for no cursor (JSON + base64 per row), one asking for `edges` shares the nodes.
+ */
+class LazyPage<E, N> implements Page<N> {
+  #nodes: N[] | undefined;
+  #edges: Array<{ cursor: string; node: N }> | undefined;
+
+  constructor(
+    private readonly rows: E[],
+    private readonly present: (row: E) => N,
+    private readonly cursorOf: (row: E) => string,
+    private readonly hasNextPage: boolean,
+    private readonly hasPreviousPage: boolean,
+    readonly totalCount: PromiseLike<number> | number,
+  ) {}
+
+  get nodes(): N[] {
+    return (this.#nodes ??= this.rows.map(this.present));
+  }
+
+  get edges(): Array<{ cursor: string; node: N }> {
+    if (!this.#edges) {
+      const nodes = this.nodes;
+      this.#edges = this.rows.map((row, i) => ({ cursor: this.cursorOf(row), node: nodes[i]! }));
+    }
+    return this.#edges;
+  }
+
+  get pageInfo(): PageInfo {
+    const { rows } = this;
+    return {
+      hasNextPage: this.hasNextPage,
+      hasPreviousPage: this.hasPreviousPage,
+      startCursor: rows.length > 0 ? this.cursorOf(rows[0]!) : null,
+      endCursor: rows.length > 0 ? this.cursorOf(rows[rows.length - 1]!) : null,
+    };
+  }
 }
 
 function serialise(value: unknown): string | number | null {
@@ -101,13 +145,8 @@ export function paginateList<E, N>(
     start = items.findIndex((e) => options.key(e) === cursor.id) + 1;
   }
   const slice = items.slice(start, start + first);
-  const edges = slice.map((e) => ({ cursor: encodeCursor({ v: serialise(options.sortValue(e)), id: options.key(e) }), node: options.present(e) }));
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: { hasNextPage: start + first < items.length, hasPreviousPage: start > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
-    totalCount: items.length,
-  };
+  const cursorOf = (e: E) => encodeCursor({ v: serialise(options.sortValue(e)), id: options.key(e) });
+  return new LazyPage(slice, options.present, cursorOf, start + first < items.length, start > 0, items.length);
 }
 
 /**
