@@ -14,6 +14,7 @@ import { IncidentWrites, recordWritesDone, type IncidentWritesDone, type Pending
 import { directSql, type Queryable } from '../../store/queryable.js';
 import { mirrorTicket, mirrorTickets, type MirroredTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
+import { isCloseHandled, markCloseHandled } from './close-handled.js';
 import { GroupCommit } from './group-commit.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { changesFrom, patchIncident } from './incident-patcher.js';
@@ -22,6 +23,8 @@ import { incidentAttachmentName, worklogKeyOfNote, worklogNoteHtml } from './wor
 export interface TicketSyncOutcome {
   incidentCreated: boolean;
   incidentClosed: boolean;
+  /** An open ticket reopened its closed incident (`reopenIncidents`). */
+  incidentReopened: boolean;
   notesAdded: number;
   attachmentsAdded: number;
   /** Only mirrored: a ticket already closed when first seen (and `importClosedTickets` off). */
@@ -93,7 +96,7 @@ export class CtpTicketSync {
   async sync(wire: CtpTicket, page: PageRecord, premirrored?: MirroredTicket): Promise<TicketSyncOutcome> {
     const { pair } = this;
     const { events } = page;
-    const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
+    const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, incidentReopened: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
     const mirrored = premirrored ?? await mirrorTicket(this.sql, pair.ctpSource.entity.id, ticketFromCtp(wire), pair.resilientSource.entity.id);
     const ticketGid = toGlobalId('Ticket', mirrored.ticketId);
     if (mirrored.changed) {
@@ -156,10 +159,36 @@ export class CtpTicketSync {
     const incidentId = Number(incident.externalId);
 
     if (!outcome.incidentCreated) {
-      const updated = await patchIncident(pair.resilient, incidentId, changesFrom(pair.templates.render('update', wire)), remote);
+      const changes = changesFrom(pair.templates.render('update', wire));
+      let reopening = false;
+      if (!closedInCtp) {
+        remote ??= await pair.resilient.getIncident(incidentId);
+        // An open ticket on a closed incident whose close is in step already (the ticket was reopened in CTP after
+        // it, or is a new ticket reusing the id of an incident closed long ago, found by search): that old close
+        // must never close the ticket. A close not yet handled happened in Resilient just now: the close pass
+        // takes it to CTP.
+        if (remote.plan_status === 'C' && (!mirrored.linkedIncident || await isCloseHandled(this.sql, incident.id))) {
+          if (pair.settings.reopenIncidents) {
+            changes.set('plan_status', 'A');
+            reopening = true;
+          } else {
+            await markCloseHandled(this.sql, incident.id, true);
+          }
+        }
+      }
+      const updated = await patchIncident(pair.resilient, incidentId, changes, remote);
       remote = updated.incident;
       if (updated.patched) {
         await this.recordIncident(mirrored.ticketId, remote);
+        if (reopening && remote.plan_status !== 'C') {
+          await markCloseHandled(this.sql, incident.id, false);
+          events.push({
+            kind: SyncEventKind.INCIDENT_REOPENED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+            message: `reopened Resilient incident ${incidentId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
+            details: { incidentId, ticketId: wire.ticketId, status: wire.status },
+          });
+          outcome.incidentReopened = true;
+        }
         events.push({
           kind: SyncEventKind.INCIDENT_UPDATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
           message: `updated Resilient incident ${incidentId} from CTP ticket ${wire.ticketId}`, details: { incidentId, ticketId: wire.ticketId },
@@ -332,6 +361,8 @@ export class CtpTicketSync {
     }
     const closed = await patchIncident(this.pair.resilient, Number(incident.externalId), changes, remote);
     await this.recordIncident(ticketId, closed.incident);
+    // The hub caused this close: the Resilient→CTP close pass must never act on it.
+    await markCloseHandled(this.sql, incident.id, true);
     events.push({
       kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
       message: `closed Resilient incident ${incident.externalId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
