@@ -14,8 +14,9 @@ import { IncidentWrites, recordWritesDone, type IncidentWritesDone, type Pending
 import { directSql, type Queryable } from '../../store/queryable.js';
 import { mirrorTicket, mirrorTickets, type MirroredTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
-import { isCloseHandled, markCloseHandled } from './close-handled.js';
+import { markCloseHandled } from './close-handled.js';
 import { GroupCommit } from './group-commit.js';
+import { planReopen, reopened } from './incident-reopen.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { changesFrom, patchIncident } from './incident-patcher.js';
 import { incidentAttachmentName, worklogKeyOfNote, worklogNoteHtml } from './worklog-note.js';
@@ -163,30 +164,14 @@ export class CtpTicketSync {
       let reopening = false;
       if (!closedInCtp) {
         remote ??= await pair.resilient.getIncident(incidentId);
-        // An open ticket on a closed incident whose close is in step already (the ticket was reopened in CTP after
-        // it, or is a new ticket reusing the id of an incident closed long ago, found by search): that old close
-        // must never close the ticket. A close not yet handled happened in Resilient just now: the close pass
-        // takes it to CTP.
-        if (remote.plan_status === 'C' && (!mirrored.linkedIncident || await isCloseHandled(this.sql, incident.id))) {
-          if (pair.settings.reopenIncidents) {
-            changes.set('plan_status', 'A');
-            reopening = true;
-          } else {
-            await markCloseHandled(this.sql, incident.id, true);
-          }
-        }
+        reopening = await planReopen(this.sql, { uuid: incident.id, linked: Boolean(mirrored.linkedIncident) }, remote, pair.settings.reopenIncidents, changes);
       }
       const updated = await patchIncident(pair.resilient, incidentId, changes, remote);
       remote = updated.incident;
       if (updated.patched) {
         await this.recordIncident(mirrored.ticketId, remote);
         if (reopening && remote.plan_status !== 'C') {
-          await markCloseHandled(this.sql, incident.id, false);
-          events.push({
-            kind: SyncEventKind.INCIDENT_REOPENED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
-            message: `reopened Resilient incident ${incidentId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
-            details: { incidentId, ticketId: wire.ticketId, status: wire.status },
-          });
+          events.push(await reopened(this.sql, incident.id, incidentId, wire));
           outcome.incidentReopened = true;
         }
         events.push({
