@@ -149,4 +149,17 @@ describe('reopen in CTP, reopenIncidents: false', () => {
     // The hub did write the ticket's update to the closed incident (that write is what used to re-trigger the close).
     expect(incident.properties.scwx_ctp_status).toBe('Active');
   });
+
+  it('case 2: a new open ticket reusing the id of an incident closed long ago is linked to it, and that old close never closes the ticket', async () => {
+    const ticketId = await newTicket(flow);
+    await control(flow.soar, 'POST', '/seed', { count: 1, firstTicketNumber: Number(ticketId.slice(2)) });
+    const old = await incidentOf(flow, ticketId);
+    await closeInResilient(flow, old.id, 'Old case, long closed');
+    expect(await runSync(flow)).toMatchObject({ incidentsCreated: 0, incidentsReopened: 0, ticketsClosed: 0, failed: 0 });
+    await control(flow.ctp, 'POST', `/tickets/${ticketId}/worklogs`, { description: 'new activity', type: 'Client Note' });
+    expect(await runSync(flow)).toMatchObject({ ticketsClosed: 0 });
+    expect(await closesSent(flow, ticketId)).toBe(0);
+    expect(await ctpStatus(flow, ticketId)).toBe('New');
+    expect(await incidentOf(flow, ticketId)).toMatchObject({ id: old.id, plan_status: 'C' });
+  });
 });
