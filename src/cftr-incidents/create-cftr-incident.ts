@@ -134,27 +134,27 @@ export class CftrIncidentCreator {
           [claim.id, claim.token, JSON.stringify(plan)])
           .catch((e) => this.log.error({ err: e, claim: claim.id }, 'could not mark an uncertain Respond create on its claim'));
       } else if (claim) {
-        await this.release(claim);
+        // A definite refusal: nothing exists (a claim ATTEMPTED before was searched for by `reconcile` just now),
+        // so the key is free at once for the next call, corrected or not.
+        const refused = error instanceof VendorError && error.code === 'UPSTREAM_REJECTED';
+        await this.release(claim, refused ? ['PENDING', 'ATTEMPTED'] : ['PENDING']);
       }
       throw error;
     }
   }
 
   /**
-   * Retrying a claim whose create may have happened: Respond's incidents created since the claim are searched for
-   * its external id; found, it is recorded; not found, it is created now (with the same external id).
+   * Retrying a claim whose create may have happened: Respond's incidents created since the claim are looked at for
+   * its external id; found, it is recorded; not found, it is created now (with the same external id). List rows
+   * carry only `unique_id, readable_id, title, status`, severity and dates (notes §3.1/§3.2); `external_id` is on
+   * the detail, so each candidate's detail is read (those with our title first; a row that does carry an
+   * `external_id` is judged by it).
    */
   private async reconcile(claim: Claim, plan: IncidentPlan, claimedSince: Date): Promise<CftrIncidentOutcome> {
     const client = this.hub.sources.client<CftrClient>(plan.cftrSourceName);
     let found: CftrIncidentWire | null = null;
     try {
-      for await (const page of client.incidentPages({ createdFrom: new Date(claimedSince.getTime() - 120_000) })) {
-        const match = page.find((incident) => incident.external_id === plan.externalId);
-        if (match) {
-          found = await client.getIncident(match.unique_id);
-          break;
-        }
-      }
+      found = await findCreated(client, plan, new Date(claimedSince.getTime() - 120_000));
     } catch (error) {
       // Still ATTEMPTED: the next retry may take it over at once.
       await this.db.query(`UPDATE cftr_incident_request SET claimed_at = 'epoch' WHERE id = $1 AND claim_token = $2`, [claim.id, claim.token])
@@ -224,11 +224,32 @@ export class CftrIncidentCreator {
     }
   }
 
-  private async release(claim: Claim): Promise<void> {
-    // Only a claim with nothing created (PENDING) is released; an ATTEMPTED one keeps its plan for the retry.
-    await this.db.query('DELETE FROM cftr_incident_request WHERE id = $1 AND claim_token = $2 AND state = $3', [claim.id, claim.token, 'PENDING'])
+  private async release(claim: Claim, states: Array<'PENDING' | 'ATTEMPTED'> = ['PENDING']): Promise<void> {
+    // By default only a claim with nothing created (PENDING) is released; an ATTEMPTED one keeps its plan for the
+    // retry, unless Respond has just refused the create outright.
+    await this.db.query('DELETE FROM cftr_incident_request WHERE id = $1 AND claim_token = $2 AND state = ANY($3)', [claim.id, claim.token, states])
       .catch((error) => this.log.warn({ err: error }, 'could not release an idempotency claim'));
   }
+}
+
+/** The incident Respond created for this plan since `createdFrom` (by the `external_id` of its detail), if any. */
+async function findCreated(client: CftrClient, plan: IncidentPlan, createdFrom: Date): Promise<CftrIncidentWire | null> {
+  const likely: CftrIncidentWire[] = [];
+  const others: CftrIncidentWire[] = [];
+  for await (const page of client.incidentPages({ createdFrom })) {
+    for (const row of page) {
+      if (typeof row.external_id === 'string') {
+        if (row.external_id === plan.externalId) return client.getIncident(row.unique_id);
+        continue;
+      }
+      (row.title === plan.title ? likely : others).push(row);
+    }
+  }
+  for (const row of [...likely, ...others]) {
+    const detail = await client.getIncident(row.unique_id);
+    if (detail.external_id === plan.externalId) return detail;
+  }
+  return null;
 }
 
 /** Whether Respond may have created the incident although the call failed (no answer, a 5xx, or linking failed after it). */

@@ -106,9 +106,10 @@ export class ThreatBulletinResolver {
 
   @FieldResolver(() => [ThreatDataObject], { description: 'The threat data objects the bulletin published, read live' })
   async objects(@Root() bulletin: ThreatBulletin, @Ctx() ctx: GraphContext): Promise<ThreatDataObject[]> {
-    if (!bulletin.reportId) return [];
-    const related = await ctixClientOf(ctx, bulletin.sourceId).relatedObjects('report', bulletin.reportId);
-    return related.map((wire) => presentThreatData(bulletin.sourceId, wire));
+    // Listed bulletins carry `report_id` at most; objects listed inline are on the detail only.
+    const client = ctixClientOf(ctx, bulletin.sourceId);
+    const objects = await client.bulletinObjects(await client.getBulletin(bulletin.ctixId));
+    return objects.map((wire) => presentThreatData(bulletin.sourceId, wire));
   }
 
   @FieldResolver(() => [CftrIncidentRef], { description: 'Respond incidents created from this bulletin' })

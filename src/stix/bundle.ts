@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { IndicatorType, ObservableIndicatorType } from '../indicators/extract.js';
 import { isHostname, normalizeIndicator, splitUrl } from '../indicators/normalize.js';
+import { providerNotes } from './provider-notes.js';
 
 export type TlpLevel = 'CLEAR' | 'WHITE' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
 export type Verdict = 'MALICIOUS' | 'SUSPICIOUS' | 'HARMLESS' | 'UNKNOWN';
@@ -61,7 +62,7 @@ export interface StixBundle {
 export interface EnrichmentBundleCounts {
   indicators: number;
   observables: number;
-  /** Provider-result notes attached (one per enriched indicator or CVE; see buildEnrichmentBundle). */
+  /** Provider results as `note` objects (one per provider answer on an indicator or CVE; see provider-notes.ts). */
   notes: number;
   vulnerabilities: number;
 }
@@ -315,11 +316,9 @@ function normalizeCve(raw: string): string {
  * SDO/SRO/SCO carries the TLP marking; SDOs/SROs also `created_by_ref` the hub (SCOs have no such
  * property; the predefined TLP markings are not ours to sign).
  *
- * Provider results travel on the indicator (or vulnerability) itself: a description listing each
- * provider's verdict, score and summary, and one external reference per provider with its link.
- * Not as `note` or `opinion` objects: the OASIS bundle.json we validate against lists no schema for
- * either, so a bundle containing one is rejected (a custom-object fallback cannot match them either).
- * `counts.notes` counts these attached provider notes.
+ * Each provider's result is published as a `note` referencing the indicator and its observable (or the
+ * vulnerability): see provider-notes.ts for why a note. The indicator's description and external references
+ * also list them, for consumers that read only indicators. Bundles are validated per object type (validate.ts).
  *
  * Indicators repeated with the same normalised value are kept once (the first).
  */
@@ -352,6 +351,12 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
   const objects: StixObject[] = [identity, marking];
   const counts: EnrichmentBundleCounts = { indicators: 0, observables: 0, notes: 0, vulnerabilities: 0 };
 
+  const addNotes = (enrichments: ProviderEnrichment[], objectRefs: string[]): void => {
+    const notes = providerNotes(enrichments, { objectRefs, common, uri: (link) => (splitUrl(link) ? toRfc3986(link) : null) });
+    objects.push(...notes);
+    counts.notes += notes.length;
+  };
+
   const vulnerabilities = new Map<string, StixObject>();
   const addVulnerability = (cve: string, enrichment?: EnrichedIndicator): void => {
     if (vulnerabilities.has(cve)) return;
@@ -366,7 +371,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
     vulnerabilities.set(cve, vulnerability);
     objects.push(vulnerability);
     counts.vulnerabilities += 1;
-    if (enrichment?.enrichments.length) counts.notes += 1;
+    addNotes(enrichment?.enrichments ?? [], [vulnerability.id]);
   };
 
   const seen = new Set<string>();
@@ -407,7 +412,7 @@ export function buildEnrichmentBundle(input: EnrichmentBundleInput): EnrichmentB
     });
     counts.indicators += 1;
     counts.observables += 1;
-    if (indicator.enrichments.length) counts.notes += 1;
+    addNotes(indicator.enrichments, [indicatorId, observable.id]);
   }
   for (const cve of input.cves ?? []) addVulnerability(normalizeCve(cve));
 

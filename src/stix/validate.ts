@@ -1,6 +1,7 @@
 /**
  * Validates STIX 2.1 bundles against the OASIS JSON schemas shipped in `vendor/stix2.1/schemas` (BSD-3, OASIS),
- * plus the one thing those schemas leave out: the syntax of `stix` indicator patterns.
+ * each object against its own type's schema, plus the one thing those schemas leave out: the syntax of `stix`
+ * indicator patterns.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,10 @@ export interface StixValidationResult {
 
 const SCHEMA_ID_BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 const BUNDLE_SCHEMA_ID = `${SCHEMA_ID_BASE}common/bundle.json`;
+// bundle.json without its per-object `oneOf` (see validateStixBundle): the envelope alone, next to it so its $refs resolve.
+const ENVELOPE_SCHEMA_ID = `${SCHEMA_ID_BASE}common/bundle-envelope.json`;
+// What an object of a type without a schema of its own (a custom object) is checked against.
+const CORE_SCHEMA_ID = `${SCHEMA_ID_BASE}common/core.json`;
 // Object types whose schema lives in common/ rather than sdos/, sros/ or observables/.
 const COMMON_OBJECT_SCHEMAS = ['marking-definition', 'language-content', 'extension-definition'];
 const MAX_ERRORS_PER_OBJECT = 10;
@@ -53,16 +58,19 @@ function isIdnHostname(value: string): boolean {
 }
 
 interface CompiledSchemas {
-  bundle: ValidateFunction;
+  envelope: ValidateFunction;
   byObjectType: Map<string, ValidateFunction>;
-  /** Types bundle.json's `objects` names a schema for; others only pass as custom objects. */
-  acceptedInBundle: Set<string>;
+  custom: ValidateFunction;
 }
 
-function schemaFileNamesReferencedBy(node: unknown): string[] {
-  if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, value]) =>
-    key === '$ref' && typeof value === 'string' ? [path.basename(value, '.json')] : schemaFileNamesReferencedBy(value));
+/** bundle.json as an envelope: type, a `bundle--` id and a non-empty `objects` array, whatever the objects are. */
+function envelopeSchema(bundle: { properties: { objects: Record<string, unknown> }; required?: string[] }): Record<string, unknown> {
+  const { items: _perObject, ...objects } = bundle.properties.objects;
+  return {
+    ...bundle, $id: ENVELOPE_SCHEMA_ID,
+    properties: { ...bundle.properties, objects: { ...objects, items: { type: 'object' } } },
+    required: [...new Set([...(bundle.required ?? []), 'objects'])],
+  };
 }
 
 const compiledByDir = new Map<string, CompiledSchemas>();
@@ -76,20 +84,20 @@ function compileSchemas(dir: string): CompiledSchemas {
   ajvFormats.default(ajv);
   ajv.addFormat('idn-hostname', { type: 'string', validate: isIdnHostname });
   const schemaIdByObjectType = new Map<string, string>();
-  let acceptedInBundle = new Set<string>();
   for (const file of jsonFilesUnder(dir)) {
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id: string; properties?: { objects?: unknown } };
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id: string };
     ajv.addSchema(schema);
-    if (schema.$id === BUNDLE_SCHEMA_ID) acceptedInBundle = new Set(schemaFileNamesReferencedBy(schema.properties?.objects));
+    if (schema.$id === BUNDLE_SCHEMA_ID) ajv.addSchema(envelopeSchema(schema as never));
     const folder = path.basename(path.dirname(file));
     const objectType = path.basename(file, '.json');
     if (folder !== 'common' || COMMON_OBJECT_SCHEMAS.includes(objectType)) schemaIdByObjectType.set(objectType, schema.$id);
   }
   // Compiled only once every file is registered, so cross-file $refs resolve.
   const byObjectType = new Map([...schemaIdByObjectType].map(([type, id]) => [type, ajv.getSchema(id)!]));
-  const bundle = ajv.getSchema(BUNDLE_SCHEMA_ID);
-  if (!bundle) throw new Error(`bundle schema ${BUNDLE_SCHEMA_ID} missing from ${dir}`);
-  const compiled = { bundle, byObjectType, acceptedInBundle };
+  const envelope = ajv.getSchema(ENVELOPE_SCHEMA_ID);
+  const custom = ajv.getSchema(CORE_SCHEMA_ID);
+  if (!envelope || !custom) throw new Error(`bundle or core schema missing from ${dir}`);
+  const compiled = { envelope, byObjectType, custom };
   compiledByDir.set(dir, compiled);
   return compiled;
 }
@@ -108,41 +116,39 @@ function unique(messages: string[]): string[] {
 }
 
 /**
- * Validates the bundle against bundle.json and parses the pattern of every `stix` indicator. When the
- * bundle fails, each object is also checked against the schema of its own type, because bundle.json
- * only says "matches none of 36 schemas", which names no culprit.
+ * Validates a bundle as the schemas' maintainers intend (shared/stix2.1/ABOUT.md): the envelope (`type: "bundle"`,
+ * a `bundle--` id, a non-empty `objects` array), then each object against the schema of its own type (an unknown
+ * type, a custom object, against core.json), and the pattern of every `stix` indicator. Not the whole bundle
+ * against bundle.json: its `oneOf` leaves out `note`, `opinion`, `grouping` and `location`, which then match its
+ * custom-object branch twice and fail, though they are valid STIX.
  */
 export function validateStixBundle(bundle: unknown): StixValidationResult {
   const schemas = compileSchemas(resolveStixSchemasDir());
-  const bundleValid = schemas.bundle(bundle) as boolean;
-  const bundleErrors = schemas.bundle.errors ?? [];
-  const errors = unique(bundleErrors.filter((e) => !e.instancePath.startsWith('/objects/')).map((e) => `bundle: ${describe(e)}`));
-
+  const errors: string[] = [];
+  if (!(schemas.envelope(bundle) as boolean)) {
+    errors.push(...unique((schemas.envelope.errors ?? []).filter((e) => !e.instancePath.startsWith('/objects/')).map((e) => `bundle: ${describe(e)}`)));
+  }
   const objects = (bundle as { objects?: unknown } | null)?.objects;
   if (Array.isArray(objects)) {
-    objects.forEach((object, index) => errors.push(...objectErrors(object, index, schemas, !bundleValid)));
+    objects.forEach((object, index) => errors.push(...objectErrors(object, index, schemas)));
   }
-  if (!bundleValid && errors.length === 0) {
-    // Only objects of custom (non-spec) types get here: report what bundle.json itself said.
-    errors.push(...unique(bundleErrors.slice(0, MAX_ERRORS_PER_OBJECT).map((e) => `bundle: ${describe(e)}`)));
-  }
-  return { valid: bundleValid && errors.length === 0, errors };
+  return { valid: errors.length === 0, errors };
 }
 
-function objectErrors(object: unknown, index: number, schemas: CompiledSchemas, explainSchemaFailure: boolean): string[] {
+/** Validates one STIX object against the schema of its own type (for a bundle's parts, or one object alone). */
+export function validateStixObject(object: unknown): StixValidationResult {
+  const errors = objectErrors(object, 0, compileSchemas(resolveStixSchemasDir()));
+  return { valid: errors.length === 0, errors };
+}
+
+function objectErrors(object: unknown, index: number, schemas: CompiledSchemas): string[] {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return [`objects[${index}]: not an object`];
   const { type, id, pattern, pattern_type: patternType } = object as Record<string, unknown>;
   const label = `objects[${index}] ${typeof id === 'string' ? id : `(${String(type)} without id)`}`;
   const errors: string[] = [];
-  const validate = typeof type === 'string' ? schemas.byObjectType.get(type) : undefined;
-  if (explainSchemaFailure && validate) {
-    if (!validate(object)) {
-      errors.push(...unique((validate.errors ?? []).map((e) => `${label}: ${describe(e)}`)).slice(0, MAX_ERRORS_PER_OBJECT));
-    } else if (!schemas.acceptedInBundle.has(type as string)) {
-      // e.g. note, opinion, grouping: valid alone, but bundle.json has no schema for them and its
-      // custom-object branch matches them twice (SDO and SCO core), so the bundle is rejected.
-      errors.push(`${label}: type '${String(type)}' is not among the object types bundle.json accepts`);
-    }
+  const validate = (typeof type === 'string' ? schemas.byObjectType.get(type) : undefined) ?? schemas.custom;
+  if (!validate(object)) {
+    errors.push(...unique((validate.errors ?? []).map((e) => `${label}: ${describe(e)}`)).slice(0, MAX_ERRORS_PER_OBJECT));
   }
   if (type === 'indicator' && patternType === 'stix' && typeof pattern === 'string') {
     const problem = stixPatternError(pattern);

@@ -244,6 +244,20 @@ describe('threat bulletins', () => {
     expect(relations.body.results.map((o: any) => o.name).sort()).toEqual(['Graphite', 'bad.example']);
   });
 
+  it('answers a bulletin whose detail lists its objects inline (full items or id and type), without a report', async () => {
+    const objects = await seed([{ type: 'indicator', ioc_type: 'ipv4-addr', name: '198.51.100.70' }]);
+    for (const inline of ['items', 'refs']) {
+      const bulletin = await control('POST', '/bulletins', { title: `Inline ${inline}`, objectIds: [objects[0].id], inline });
+      expect(bulletin.report_id).toBeNull();
+      const detail = (await api('GET', `/conversion/threat-bulletin/${bulletin.id}/`)).body;
+      expect(detail.objects).toEqual([inline === 'items'
+        ? expect.objectContaining({ id: objects[0].id, type: 'indicator', name: '198.51.100.70' })
+        : { id: objects[0].id, type: 'indicator' }]);
+      const listed = (await api('GET', '/conversion/threat-bulletin/', { params: { q: `inline ${inline}` } })).body.results[0];
+      expect(listed).not.toHaveProperty('objects');
+    }
+  });
+
   it('creates a bulletin with the documented create answer (name, ISO datetimes, JSON-string tags)', async () => {
     const created = await api('POST', '/conversion/threat-bulletin/', { body: { title: 'Draft brief', description: '<p>x</p>' } });
     expect(created).toMatchObject({ status: 201, body: { id: expect.any(String), name: 'Draft brief', status: 'DRAFT', tags: '[]' } });

@@ -125,4 +125,17 @@ describe('VirusTotal sandbox', () => {
     await control('POST', '/reset');
     expect((await jsonOf(control('GET', '/quota'))).limits).toEqual({ perMinute: 4, perDay: 500 });
   });
+
+  it('answers an object it knows little about with null, absent or null-inside attributes (sparse)', async () => {
+    await control('PUT', '/indicators/203.0.113.90', { preset: 'clean', sparse: 'null' });
+    const nulls = (await jsonOf(vt('/ip_addresses/203.0.113.90'))).data;
+    expect(nulls).toMatchObject({ id: '203.0.113.90', type: 'ip_address' });
+    expect(nulls.attributes).toMatchObject({ as_owner: null, asn: null, country: null, network: null, last_analysis_stats: null });
+    await control('PUT', '/indicators/203.0.113.90', { sparse: 'absent' });
+    expect((await jsonOf(vt('/ip_addresses/203.0.113.90'))).data.attributes).toEqual({});
+    await control('PUT', '/indicators/203.0.113.90', { sparse: 'null-leaves' });
+    const leaves = (await jsonOf(vt('/ip_addresses/203.0.113.90'))).data.attributes;
+    expect(leaves.as_owner).toBeNull();
+    expect(Object.values(leaves.last_analysis_stats).every((v) => v === null)).toBe(true);
+  });
 });

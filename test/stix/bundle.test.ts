@@ -11,7 +11,7 @@ import {
   type StixObject,
   type TlpLevel,
 } from '../../src/stix/bundle.js';
-import { resolveStixSchemasDir, stixPatternError, validateStixBundle } from '../../src/stix/validate.js';
+import { resolveStixSchemasDir, stixPatternError, validateStixBundle, validateStixObject } from '../../src/stix/validate.js';
 
 const MD5 = '44d88612fea8a8f36de82e1278abb02f';
 const SHA1 = '3395856ce81f2b7382dee72602f798b642f14140';
@@ -69,7 +69,7 @@ describe('buildEnrichmentBundle', () => {
     const { bundle, counts } = buildEnrichmentBundle(input());
     expectValid(bundle);
     expect(bundle.id).toMatch(/^bundle--[0-9a-f-]{36}$/);
-    expect(counts).toEqual({ indicators: 8, observables: 8, notes: 7, vulnerabilities: 2 });
+    expect(counts).toEqual({ indicators: 8, observables: 8, notes: 14, vulnerabilities: 2 });
     expect(objectsOfType(bundle.objects, 'relationship')).toHaveLength(8);
   });
 
@@ -143,7 +143,7 @@ describe('buildEnrichmentBundle', () => {
     expect(deterministicObservableId('domain-name', { value: 'example.com' })).toBe('domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7');
     const first = buildEnrichmentBundle(input());
     const second = buildEnrichmentBundle(input());
-    const observableIds = (objects: StixObject[]) => objects.filter((o) => !['identity', 'marking-definition', 'indicator', 'relationship', 'vulnerability'].includes(o.type)).map((o) => o.id);
+    const observableIds = (objects: StixObject[]) => objects.filter((o) => !['identity', 'marking-definition', 'indicator', 'relationship', 'vulnerability', 'note'].includes(o.type)).map((o) => o.id);
     expect(observableIds(first.bundle.objects)).toEqual(observableIds(second.bundle.objects));
     // Computed independently with Python's uuid.uuid5 over the JCS form of the id-contributing properties.
     expect(observableIds(first.bundle.objects)).toContain('file--00f91c70-2975-500a-919c-fe3a0d6c125a');
@@ -154,7 +154,7 @@ describe('buildEnrichmentBundle', () => {
 
   it('links each indicator to its observable and attaches the provider results to it', () => {
     const { bundle, counts } = buildEnrichmentBundle(input({ indicators: [EVERY_TYPE[0]!], cves: [] }));
-    expect(counts).toEqual({ indicators: 1, observables: 1, notes: 1, vulnerabilities: 0 });
+    expect(counts).toEqual({ indicators: 1, observables: 1, notes: 2, vulnerabilities: 0 });
     const [indicator] = objectsOfType(bundle.objects, 'indicator');
     const [observable] = objectsOfType(bundle.objects, 'ipv4-addr');
     const [relationship] = objectsOfType(bundle.objects, 'relationship');
@@ -172,13 +172,38 @@ describe('buildEnrichmentBundle', () => {
     ]);
   });
 
-  it('carries no note or opinion objects, which bundle.json does not accept', () => {
+  it('case 8 (issue 10): publishes each provider result as a note referencing the indicator and its observable, valid as a note', () => {
+    const { bundle } = buildEnrichmentBundle(input({ indicators: [EVERY_TYPE[0]!], cves: [] }));
+    const [indicator] = objectsOfType(bundle.objects, 'indicator');
+    const [observable] = objectsOfType(bundle.objects, 'ipv4-addr');
+    const notes = objectsOfType(bundle.objects, 'note');
+    expect(notes).toEqual([
+      expect.objectContaining({
+        abstract: 'VirusTotal: MALICIOUS (score 87)', content: '12/90 engines flag it', authors: ['VirusTotal'],
+        object_refs: [indicator!.id, observable!.id], labels: ['enrichment', 'verdict-malicious'],
+        external_references: [{ source_name: 'VirusTotal', url: 'https://www.virustotal.com/gui/search/x' }],
+      }),
+      expect.objectContaining({ abstract: 'AbuseIPDB: SUSPICIOUS', content: 'reported 3 times', authors: ['AbuseIPDB'], labels: ['enrichment', 'verdict-suspicious'] }),
+    ]);
+    for (const note of notes) {
+      expect(note).toMatchObject({ spec_version: '2.1', created_by_ref: objectsOfType(bundle.objects, 'identity')[0]!.id, object_marking_refs: [TLP_MARKING_DEFINITIONS.AMBER.id] });
+      expect(validateStixObject(note)).toEqual({ valid: true, errors: [] });
+    }
+    expectValid(bundle);
+    // A CVE's provider results reference its vulnerability.
+    const cve = buildEnrichmentBundle(input({ indicators: [enriched('CVE', 'CVE-2021-44228')], cves: [] })).bundle;
+    expect(objectsOfType(cve.objects, 'note').map((n) => n.object_refs)).toEqual([[objectsOfType(cve.objects, 'vulnerability')[0]!.id], [objectsOfType(cve.objects, 'vulnerability')[0]!.id]]);
+  });
+
+  it('validates each object against its own type: notes and opinions pass, a note without its required fields fails by name', () => {
     const { bundle } = buildEnrichmentBundle(input());
-    expect(bundle.objects.filter((o) => o.type === 'note' || o.type === 'opinion')).toEqual([]);
-    const withNote = { ...bundle, objects: [...bundle.objects, { type: 'note', spec_version: '2.1', id: 'note--5f8e6d8c-1a2b-4c3d-8e9f-0a1b2c3d4e5f', created: NOW.toISOString(), modified: NOW.toISOString(), content: 'x', object_refs: [bundle.objects[0]!.id] }] };
-    const result = validateStixBundle(withNote);
+    const ref = bundle.objects[0]!.id;
+    const opinion = { type: 'opinion', spec_version: '2.1', id: 'opinion--5f8e6d8c-1a2b-4c3d-8e9f-0a1b2c3d4e5f', created: NOW.toISOString(), modified: NOW.toISOString(), opinion: 'agree', object_refs: [ref] };
+    expectValid({ ...bundle, objects: [...bundle.objects, opinion] });
+    const broken = { type: 'note', spec_version: '2.1', id: 'note--5f8e6d8c-1a2b-4c3d-8e9f-0a1b2c3d4e5f', created: NOW.toISOString(), modified: NOW.toISOString(), object_refs: [ref] };
+    const result = validateStixBundle({ ...bundle, objects: [...bundle.objects, broken] });
     expect(result.valid).toBe(false);
-    expect(result.errors).toContain(`objects[${bundle.objects.length}] note--5f8e6d8c-1a2b-4c3d-8e9f-0a1b2c3d4e5f: type 'note' is not among the object types bundle.json accepts`);
+    expect(result.errors).toContain(`objects[${bundle.objects.length}] note--5f8e6d8c-1a2b-4c3d-8e9f-0a1b2c3d4e5f: (root) must have required property 'content'`);
   });
 
   it('credits the hub identity on every SDO and SRO', () => {
@@ -193,7 +218,7 @@ describe('buildEnrichmentBundle', () => {
   it('turns CVEs (from `cves` or CVE indicators) into one vulnerability each', () => {
     const { bundle, counts } = buildEnrichmentBundle(input({ indicators: [enriched('CVE', 'cve-2021-44228')], cves: ['CVE-2021-44228', 'CVE-2024-3094'] }));
     expectValid(bundle);
-    expect(counts).toEqual({ indicators: 0, observables: 0, notes: 1, vulnerabilities: 2 });
+    expect(counts).toEqual({ indicators: 0, observables: 0, notes: 2, vulnerabilities: 2 });
     const vulnerabilities = objectsOfType(bundle.objects, 'vulnerability');
     expect(vulnerabilities.map((v) => v.name)).toEqual(['CVE-2021-44228', 'CVE-2024-3094']);
     expect(vulnerabilities[0]!.external_references).toContainEqual({ source_name: 'cve', external_id: 'CVE-2021-44228' });

@@ -11,6 +11,7 @@ import { TicketEntity } from '../../store/entities/index.js';
 import { mirrorIncidents } from '../../store/incident-mirror.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
+import { closesHandled, markClosesHandled } from './close-handled.js';
 import { patchIncident } from './incident-patcher.js';
 
 const PAGE = 100;
@@ -23,9 +24,11 @@ export interface ResilientCloseOutcome {
 
 /**
  * Resilient → CTP: linked incidents changed since `sinceMs` are read (any status, through query_paged); one
- * closed in Resilient closes its CTP ticket with the incident's close code and resolution summary. A close
- * that came from CTP (scwx_ctp_status already Closed/Resolved) is never sent back, and a ticket already closed
- * is left alone: no loops, and re-reading the same incidents is harmless.
+ * whose close happened in Resilient since the last look closes its CTP ticket with the incident's close code and
+ * resolution summary. Like IBM's rule (`plan_status changed_to Closed`, notes B7) only a transition counts: a
+ * close already handled (acted on before, or caused by the hub) is never acted on again, however often the
+ * incident changes afterwards, so a ticket reopened in CTP stays open. A close that came from CTP
+ * (scwx_ctp_status already Closed/Resolved) is never sent back, and a ticket already closed is left alone.
  */
 export async function closeTicketsClosedInResilient(pair: CtpResilientPair, dataSource: DataSource, events: EventLog, sinceMs: number): Promise<ResilientCloseOutcome> {
   let cursor = sinceMs;
@@ -34,9 +37,14 @@ export async function closeTicketsClosedInResilient(pair: CtpResilientPair, data
     const page = await pair.resilient.queryIncidents(ticketIncidentsModifiedSince(sinceMs), { start, length: PAGE });
     // The page is stored in one statement; then each incident closed in Resilient closes its ticket.
     await mirrorIncidents(dataSource, pair.resilientSource.entity.id, page.data.map((incident) => incidentFromResilient(incident, pair.resilientSource.config.baseUrl)));
+    const sourceId = pair.resilientSource.entity.id;
+    // Seen open: whatever close it had is over, and its next close is a new one.
+    await markClosesHandled(dataSource, sourceId, page.data.filter((i) => i.plan_status !== 'C').map((i) => String(i.id)), false);
+    const handled = await closesHandled(dataSource, sourceId, page.data.map((i) => String(i.id)));
     for (const incident of page.data) {
       cursor = Math.max(cursor, incident.inc_last_modified_date ?? incident.create_date);
-      if (incident.plan_status === 'C' && await closeTicketOfIncident(pair, dataSource, events, incident)) ticketsClosed += 1;
+      if (incident.plan_status !== 'C' || handled.has(String(incident.id))) continue;
+      if (await closeTicketOfIncident(pair, dataSource, events, incident)) ticketsClosed += 1;
     }
     if (page.data.length < PAGE) break;
   }
@@ -44,10 +52,16 @@ export async function closeTicketsClosedInResilient(pair: CtpResilientPair, data
 }
 
 /**
- * Closes the CTP ticket of an incident closed in Resilient. Returns false when there is nothing to do (the
- * close came from CTP, or the ticket is already closed).
+ * Closes the CTP ticket of an incident closed in Resilient, and marks that close handled. Returns false when
+ * there is nothing to do (the close came from CTP, or the ticket is already closed).
  */
 export async function closeTicketOfIncident(pair: CtpResilientPair, dataSource: DataSource, events: EventLog, incident: ResilientIncident): Promise<boolean> {
+  const closedNow = await closeTicketIfOpen(pair, dataSource, events, incident);
+  await markClosesHandled(dataSource, pair.resilientSource.entity.id, [String(incident.id)], true);
+  return closedNow;
+}
+
+async function closeTicketIfOpen(pair: CtpResilientPair, dataSource: DataSource, events: EventLog, incident: ResilientIncident): Promise<boolean> {
   const ticketId = incident.properties[CTP_TICKET_ID_FIELD];
   const ctpStatus = incident.properties.scwx_ctp_status;
   if (typeof ticketId !== 'string' || !ticketId) return false;

@@ -26,6 +26,7 @@ interface RunTotals {
   mirroredOnly: number;
   incidentsCreated: number;
   incidentsClosed: number;
+  incidentsReopened: number;
   notesAdded: number;
   attachmentsAdded: number;
   ticketsClosed: number;
@@ -48,7 +49,7 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
     intervalSeconds: hub.sources.pollInterval([Vendor.SECUREWORKS_CTP]),
     pollsVendors: [Vendor.SECUREWORKS_CTP],
     async run(ctx) {
-      const totals: RunTotals = { tickets: 0, acknowledged: 0, failed: 0, mirroredOnly: 0, incidentsCreated: 0, incidentsClosed: 0, notesAdded: 0, attachmentsAdded: 0, ticketsClosed: 0, pages: 0 };
+      const totals: RunTotals = { tickets: 0, acknowledged: 0, failed: 0, mirroredOnly: 0, incidentsCreated: 0, incidentsClosed: 0, incidentsReopened: 0, notesAdded: 0, attachmentsAdded: 0, ticketsClosed: 0, pages: 0 };
       const cursors = (await ctx.getCursor<Record<string, SourceCursor>>()) ?? {};
       for (const pair of ctpResilientPairs(hub.sources)) {
         const name = pair.ctpSource.config.name;
@@ -102,6 +103,7 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
           const outcome = await sync.sync(ticket, record, mirrored[index]);
           totals.incidentsCreated += Number(outcome.incidentCreated);
           totals.incidentsClosed += Number(outcome.incidentClosed);
+          totals.incidentsReopened += Number(outcome.incidentReopened);
           totals.notesAdded += outcome.notesAdded;
           totals.attachmentsAdded += outcome.attachmentsAdded;
           totals.mirroredOnly += Number(outcome.mirroredOnly);

@@ -14,7 +14,9 @@ import { IncidentWrites, recordWritesDone, type IncidentWritesDone, type Pending
 import { directSql, type Queryable } from '../../store/queryable.js';
 import { mirrorTicket, mirrorTickets, type MirroredTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
+import { markCloseHandled } from './close-handled.js';
 import { GroupCommit } from './group-commit.js';
+import { planReopen, reopened } from './incident-reopen.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { changesFrom, patchIncident } from './incident-patcher.js';
 import { incidentAttachmentName, worklogKeyOfNote, worklogNoteHtml } from './worklog-note.js';
@@ -22,6 +24,8 @@ import { incidentAttachmentName, worklogKeyOfNote, worklogNoteHtml } from './wor
 export interface TicketSyncOutcome {
   incidentCreated: boolean;
   incidentClosed: boolean;
+  /** An open ticket reopened its closed incident (`reopenIncidents`). */
+  incidentReopened: boolean;
   notesAdded: number;
   attachmentsAdded: number;
   /** Only mirrored: a ticket already closed when first seen (and `importClosedTickets` off). */
@@ -93,7 +97,7 @@ export class CtpTicketSync {
   async sync(wire: CtpTicket, page: PageRecord, premirrored?: MirroredTicket): Promise<TicketSyncOutcome> {
     const { pair } = this;
     const { events } = page;
-    const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
+    const outcome: TicketSyncOutcome = { incidentCreated: false, incidentClosed: false, incidentReopened: false, notesAdded: 0, attachmentsAdded: 0, mirroredOnly: false };
     const mirrored = premirrored ?? await mirrorTicket(this.sql, pair.ctpSource.entity.id, ticketFromCtp(wire), pair.resilientSource.entity.id);
     const ticketGid = toGlobalId('Ticket', mirrored.ticketId);
     if (mirrored.changed) {
@@ -156,10 +160,20 @@ export class CtpTicketSync {
     const incidentId = Number(incident.externalId);
 
     if (!outcome.incidentCreated) {
-      const updated = await patchIncident(pair.resilient, incidentId, changesFrom(pair.templates.render('update', wire)), remote);
+      const changes = changesFrom(pair.templates.render('update', wire));
+      let reopening = false;
+      if (!closedInCtp) {
+        remote ??= await pair.resilient.getIncident(incidentId);
+        reopening = await planReopen(this.sql, { uuid: incident.id, linked: Boolean(mirrored.linkedIncident) }, remote, pair.settings.reopenIncidents, changes);
+      }
+      const updated = await patchIncident(pair.resilient, incidentId, changes, remote);
       remote = updated.incident;
       if (updated.patched) {
         await this.recordIncident(mirrored.ticketId, remote);
+        if (reopening && remote.plan_status !== 'C') {
+          events.push(await reopened(this.sql, incident.id, incidentId, wire));
+          outcome.incidentReopened = true;
+        }
         events.push({
           kind: SyncEventKind.INCIDENT_UPDATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
           message: `updated Resilient incident ${incidentId} from CTP ticket ${wire.ticketId}`, details: { incidentId, ticketId: wire.ticketId },
@@ -332,6 +346,8 @@ export class CtpTicketSync {
     }
     const closed = await patchIncident(this.pair.resilient, Number(incident.externalId), changes, remote);
     await this.recordIncident(ticketId, closed.incident);
+    // The hub caused this close: the Resilient→CTP close pass must never act on it.
+    await markCloseHandled(this.sql, incident.id, true);
     events.push({
       kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
       message: `closed Resilient incident ${incident.externalId}: CTP ticket ${wire.ticketId} is ${wire.status}`,

@@ -155,7 +155,9 @@ async function followUpGaps(
   const rows = await progress.followUpsDue(runStartedAt);
   await forEachIncident(rows, target.settings.enrichment.concurrency, hub, signal, {
     async work(row, events) {
-      totals.followUpNotesAdded += Number(await followUp.run(row, events));
+      // Awaited first: `totals.x += await …` reads x before the await and loses what concurrent rows added meanwhile.
+      const added = await followUp.run(row, events);
+      totals.followUpNotesAdded += Number(added);
     },
     failed(row, message) {
       totals.followUpsFailed += 1;
@@ -221,7 +223,8 @@ async function readLaterEvidence(
   let failures = 0;
   await forEachIncident(rows, concurrency, hub, signal, {
     async work(row, events) {
-      totals.laterEvidenceNotesAdded += Number(await laterEvidence.run(row, events));
+      const added = await laterEvidence.run(row, events); // awaited first (see followUpGaps)
+      totals.laterEvidenceNotesAdded += Number(added);
     },
     failed(row, message) {
       failures += 1;

@@ -1,9 +1,12 @@
 import { BlockList, isIP } from 'node:net';
+import { sparseMode, type SparseMode } from '../kit/index.js';
 import { z } from 'zod';
 import { stableFraction, stableInt, stablePick } from '../kit/index.js';
 
 /** What the simulated AbuseIPDB knows about one IP, before an answer is cut to the asked `maxAgeInDays`. */
 export interface SimulatedIp {
+  /** Answer with every field but `ipAddress`, `abuseConfidenceScore` and `totalReports` sparse (null / absent). */
+  sparse?: SparseMode;
   abuseConfidenceScore: number;
   totalReports: number;
   numDistinctUsers: number;
@@ -37,6 +40,7 @@ export const ipOverride = z.strictObject({
   isTor: z.boolean().optional(),
   categories: z.array(z.number().int().min(1).max(23)).optional(),
   lastReportedHoursAgo: z.number().min(0).nullable().optional(),
+  sparse: sparseMode.optional(),
 });
 export type IpOverride = z.infer<typeof ipOverride>;
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { sparsen } from '../kit/index.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { AbuseIpdbCheck, AbuseIpdbErrorBody, AbuseIpdbReport } from '../../sources/abuseipdb/wire.js';
 import { stableInt, stablePick, type QuotaCounter, type QuotaDecision } from '../kit/index.js';
@@ -64,7 +65,9 @@ export function abuseIpdbApi({ apiKey, indicators, quota }: AbuseIpdbApiDeps): R
       return void sendError(res, 422, { detail: 'The max age in days must be between 1 and 365.', status: 422, source: { parameter: 'maxAgeInDays' } });
     }
     const verbose = req.query.verbose !== undefined;
-    res.json({ data: checkAnswer(ipAddress, indicators.get(ipAddress), maxAgeInDays, verbose) });
+    const ip = indicators.get(ipAddress);
+    const data = checkAnswer(ipAddress, ip, maxAgeInDays, verbose) as unknown as Record<string, unknown>;
+    res.json({ data: ip.sparse ? sparsen(data, ip.sparse, ['ipAddress', 'abuseConfidenceScore', 'totalReports']) : data });
   });
 
   api.use((_req: Request, res: Response) => sendError(res, 404, { detail: 'The requested resource could not be found.', status: 404 }));

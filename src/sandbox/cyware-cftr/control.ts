@@ -22,6 +22,8 @@ const settingsBody = z.object({
   clockSkewSeconds: z.number().int().min(-86_400).max(86_400).optional(),
   /** The next N incident creates happen but are answered 502, as when a gateway loses Respond's answer. */
   loseCreateAnswers: z.number().int().min(0).optional(),
+  /** How such an answer is lost: a 502, or no answer at all (the connection is dropped after 10 s: a client timeout). */
+  loseCreateAnswersAs: z.enum(['502', 'timeout']).optional(),
 });
 
 export function cftrControlRouter(store: CftrStore): Router {
@@ -74,8 +76,9 @@ export function cftrControlRouter(store: CftrStore): Router {
   router.put('/settings', (req, res) => {
     const parsed = settingsBody.safeParse(req.body ?? {});
     if (!parsed.success) return void res.status(400).json({ error: z.prettifyError(parsed.error) });
-    const { rateLimitPerMinute, rejectDuplicateExternalId, clockSkewSeconds, loseCreateAnswers } = parsed.data;
+    const { rateLimitPerMinute, rejectDuplicateExternalId, clockSkewSeconds, loseCreateAnswers, loseCreateAnswersAs } = parsed.data;
     if (loseCreateAnswers !== undefined) store.settings.loseCreateAnswers = loseCreateAnswers;
+    if (loseCreateAnswersAs !== undefined) store.settings.loseCreateAnswersAs = loseCreateAnswersAs;
     if (clockSkewSeconds !== undefined) store.settings.clockSkewSeconds = clockSkewSeconds;
     if (rateLimitPerMinute !== undefined) store.settings.rateLimitPerMinute = rateLimitPerMinute ?? undefined;
     if (rejectDuplicateExternalId !== undefined) store.settings.rejectDuplicateExternalId = rejectDuplicateExternalId;

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { verifyOpenApiRequest } from '../../sources/cyware-signing/open-api-signature.js';
 import { readIncidentInput, readThreatIntel } from './incident-input.js';
-import { incidentDetail, incidentItem } from './shapes.js';
+import { incidentDetail, incidentListRow } from './shapes.js';
 import type { CftrStore } from './store.js';
 
 /** A public Respond client signs with `now + 60 s` successfully, so the sandbox accepts up to 60 s ahead. */
@@ -52,7 +52,7 @@ export function cftrApiRouter(store: CftrStore, secrets: Map<string, string>): R
       count: incidents.length,
       next: page < pages ? pageLink(req, page + 1, pageSize) : null,
       previous: page > 1 ? pageLink(req, page - 1, pageSize) : null,
-      results: incidents.slice((page - 1) * pageSize, page * pageSize).map(incidentItem),
+      results: incidents.slice((page - 1) * pageSize, page * pageSize).map(incidentListRow),
     });
   });
 
@@ -66,6 +66,7 @@ export function cftrApiRouter(store: CftrStore, secrets: Map<string, string>): R
     const created = store.createIncident({ ...outcome.input.fields, title: outcome.input.fields.title! }, outcome.input.threatIntel);
     if (store.settings.loseCreateAnswers > 0) {
       store.settings.loseCreateAnswers -= 1;
+      if (store.settings.loseCreateAnswersAs === 'timeout') return void setTimeout(() => res.destroy(), 10_000).unref();
       return void res.status(502).json({ detail: 'Bad gateway' });
     }
     res.status(201).json(incidentDetail(store, created));

@@ -41,9 +41,11 @@ export interface CftrSandboxSettings {
   clockSkewSeconds: number;
   /** Simulator-only: the next N creates are carried out, then answered 502 (an answer lost after the fact). */
   loseCreateAnswers: number;
+  /** How: a 502, or silence until the connection is dropped (10 s), as a client timeout sees it. */
+  loseCreateAnswersAs: '502' | 'timeout';
 }
 
-const DEFAULT_SETTINGS: CftrSandboxSettings = { rejectDuplicateExternalId: true, clockSkewSeconds: 0, loseCreateAnswers: 0 };
+const DEFAULT_SETTINGS: CftrSandboxSettings = { rejectDuplicateExternalId: true, clockSkewSeconds: 0, loseCreateAnswers: 0, loseCreateAnswersAs: '502' };
 const FIRST_READABLE_ID = 100;
 
 export class CftrStore {

@@ -64,6 +64,8 @@ const bulletinBody = z.object({
   tlp: z.string().default('AMBER'),
   published: z.boolean().default(true),
   objectIds: z.array(z.string()).default([]),
+  /** List these objects inline in the detail (`objects`) instead of through a report: full items or `{id, type}`. */
+  inline: z.enum(['items', 'refs']).optional(),
 });
 
 const sourceBody = z.object({
@@ -149,14 +151,18 @@ export function ctixControlRouter(store: CtixStore): Router {
   router.post('/bulletins', (req, res) => {
     const parsed = bulletinBody.safeParse(req.body ?? {});
     if (!parsed.success) return badRequest(res, parsed.error);
-    const { objectIds, published, ...fields } = parsed.data;
+    const { objectIds, published, inline, ...fields } = parsed.data;
     const unknown = objectIds.find((id) => !store.objects.has(id));
     if (unknown) return void res.status(400).json({ error: `unknown object ${unknown}` });
-    const report = store.addObject({ type: 'report', name: fields.title, tlp: fields.tlp });
-    for (const id of objectIds) store.relate(report.id, id);
+    let reportId: string | null = null;
+    if (!inline) {
+      const report = store.addObject({ type: 'report', name: fields.title, tlp: fields.tlp });
+      for (const id of objectIds) store.relate(report.id, id);
+      reportId = report.id;
+    }
     const now = nowSeconds();
     const bulletin = { id: randomUUID(), ...fields, confidence: 'MEDIUM', published, published_on: published ? now : null,
-      created: now, modified: now, created_by: SANDBOX_USER, report_id: report.id };
+      created: now, modified: now, created_by: SANDBOX_USER, report_id: reportId, ...(inline ? { inline: { ids: objectIds, shape: inline } } : {}) };
     store.bulletins.set(bulletin.id, bulletin);
     res.status(201).json(bulletin);
   });

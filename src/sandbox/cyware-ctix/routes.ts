@@ -183,7 +183,8 @@ export function ctixApiRouter(store: CtixStore, secrets: Map<string, string>): R
   router.get('/conversion/threat-bulletin/:id/', (req, res) => {
     const bulletin = store.bulletins.get(req.params.id as string);
     if (!bulletin) return notFound(res);
-    res.json(bulletinDetail(bulletin));
+    const inline = (bulletin.inline?.ids ?? []).flatMap((id) => store.objects.get(id) ?? []);
+    res.json(bulletinDetail(bulletin, inline));
   });
 
   router.post('/conversion/quick-intel/create-stix/', (req, res) => {

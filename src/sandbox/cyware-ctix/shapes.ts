@@ -134,6 +134,7 @@ export function bulletinItem(b: Bulletin) {
   };
 }
 
-export function bulletinDetail(b: Bulletin) {
-  return { ...bulletinItem(b), description: b.description, attachments: [] };
+export function bulletinDetail(b: Bulletin, objects: CtixObject[] = []) {
+  const inline = b.inline ? { objects: objects.map((o) => (b.inline!.shape === 'items' ? threatDataItem(o) : { id: o.id, type: o.type })) } : {};
+  return { ...bulletinItem(b), description: b.description, attachments: [], ...inline };
 }

@@ -76,6 +76,11 @@ export interface Bulletin {
   created_by: UserRef;
   /** The report object the bulletin published; its relations are the bulletin's objects. */
   report_id: string | null;
+  /**
+   * Objects the detail lists inline (`objects`), as full list items or as `{id, type}` references: a tenant may
+   * list a bulletin's objects this way instead of (or as well as) through a report.
+   */
+  inline?: { ids: string[]; shape: 'items' | 'refs' };
 }
 
 /** An IOC waiting in an intel-creation task. */

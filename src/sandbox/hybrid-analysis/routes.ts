@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sparsen } from '../kit/index.js';
 import express, { type Response, type Router } from 'express';
 import type { HaApiLimits, HaErrorBody, HaHashSearch, HaOverview } from '../../sources/hybrid-analysis/wire.js';
 import type { QuotaCounter, QuotaDecision } from '../kit/index.js';
@@ -53,7 +54,7 @@ export function hybridAnalysisApi({ apiKey, samples, quota }: HybridAnalysisApiD
     const sample = samples.get(hash);
     if (!sample) return void sendMessage(res, 404, HASH_NOT_FOUND);
     const body: HaHashSearch = { sha256s: [sample.sha256], reports: reportsOf(sample) };
-    res.json(body);
+    res.json(sample.sparse ? sparsen(body, sample.sparse, ['sha256s']) : body);
   });
 
   for (const retired of ['/search/hash', '/search/hashes']) {
@@ -67,7 +68,8 @@ export function hybridAnalysisApi({ apiKey, samples, quota }: HybridAnalysisApiD
     }
     const sample = samples.get(sha256);
     if (!sample) return void sendMessage(res, 404, HASH_NOT_FOUND);
-    res.json(overviewOf(sample));
+    const overview = overviewOf(sample) as unknown as Record<string, unknown>;
+    res.json(sample.sparse ? sparsen(overview, sample.sparse, ['sha256']) : overview);
   });
 
   // One sandbox run, by job id (24 hex, as /search/hash lists it) or as `<sha256>:<environment_id>`.

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { sparseMode, type SparseMode } from '../kit/index.js';
 import { z } from 'zod';
 import { stableFraction, stableInt, stablePick } from '../kit/index.js';
 
 /** One sample the simulated Hybrid Analysis has analysed. */
 export interface SimulatedSample {
+  /** Answer with every field but the sample's sha256 (and the search's `sha256s`) sparse (null / absent). */
+  sparse?: SparseMode;
   md5: string;
   sha1: string;
   sha256: string;
@@ -40,6 +43,7 @@ export const sampleOverride = z.strictObject({
   type_short: z.array(z.string()).optional(),
   size: z.number().int().min(0).optional(),
   tags: z.array(z.string()).optional(),
+  sparse: sparseMode.optional(),
 });
 export type SampleOverride = z.infer<typeof sampleOverride>;
 

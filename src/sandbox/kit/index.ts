@@ -4,3 +4,4 @@ export { FaultInjector, faultSettings, defaultResponder, type FaultResponder, ty
 export { QuotaCounter, type QuotaLimits, type QuotaDecision } from './quota.js';
 export { mountQuotaControl } from './quota-control.js';
 export { stableFraction, stableInt, stablePick } from './deterministic.js';
+export { sparseMode, sparsen, type SparseMode } from './sparse.js';

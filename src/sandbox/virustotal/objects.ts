@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sparseMode, type SparseMode } from '../kit/index.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { stableFraction, stableInt, stablePick } from '../kit/index.js';
@@ -7,6 +8,8 @@ export type VtKind = 'ip_address' | 'domain' | 'url' | 'file';
 
 /** One object the simulated VirusTotal knows, before it is rendered in the v3 wire shape. */
 export interface SimulatedObject {
+  /** Answer with every attribute sparse (null / absent / objects with null leaves), as for an object VT knows little about. */
+  sparse?: SparseMode;
   kind: VtKind;
   /** VT's id: the IP, the domain, the URL's SHA-256, the file's sha256. */
   id: string;
@@ -30,6 +33,7 @@ export const objectOverride = z.strictObject({
   reputation: z.number().int().optional(),
   tags: z.array(z.string()).optional(),
   attributes: z.record(z.string(), z.unknown()).optional(),
+  sparse: sparseMode.optional(),
 });
 export type ObjectOverride = z.infer<typeof objectOverride>;
 
@@ -129,6 +133,7 @@ export class VirusTotalObjects {
       reputation: override.reputation ?? base.reputation,
       tags: override.tags ?? base.tags,
       attributes: { ...base.attributes, ...override.attributes },
+      ...(override.sparse ?? base.sparse ? { sparse: override.sparse ?? base.sparse } : {}),
     };
     this.seeded.set(key, object);
     if (kind === 'file') this.rememberFile({ md5: identity.md5!, sha1: identity.sha1!, sha256: id });

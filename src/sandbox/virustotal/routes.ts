@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { sparsen } from '../kit/index.js';
 import express, { type Response, type Router } from 'express';
 import type { VtErrorBody } from '../../sources/virustotal/wire.js';
 import type { QuotaCounter, SandboxContext } from '../kit/index.js';
@@ -57,7 +58,7 @@ export function virusTotalApi({ apiKey, objects, quota, ctx }: VirusTotalApiDeps
 
   function answer(res: Response, object: SimulatedObject | null, collection: string, notFound: string): void {
     if (!object) return sendError(res, 404, 'NotFoundError', notFound);
-    res.json({ data: { id: object.id, type: object.kind, links: { self: selfLink(collection, object.id) }, attributes: attributesOf(object) } });
+    res.json({ data: { id: object.id, type: object.kind, links: { self: selfLink(collection, object.id) }, attributes: object.sparse ? sparsen(attributesOf(object), object.sparse) : attributesOf(object) } });
   }
 
   return api;

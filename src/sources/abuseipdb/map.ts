@@ -23,7 +23,7 @@ export function enrichmentFromCheck(check: AbuseIpdbCheck, policy: AbuseIpdbVerd
   const summary = notFound
     ? `AbuseIPDB: ${check.ipAddress} not reported in the last ${policy.maxAgeInDays} days${where ? ` (${where})` : ''}`
     : `AbuseIPDB: ${check.ipAddress} abuse confidence ${check.abuseConfidenceScore}%, ${check.totalReports} reports by `
-      + `${check.numDistinctUsers} users in the last ${policy.maxAgeInDays} days${where ? ` (${where})` : ''}`
+      + `${check.numDistinctUsers ?? 'unknown'} users in the last ${policy.maxAgeInDays} days${where ? ` (${where})` : ''}`
       + (check.isWhitelisted ? ', whitelisted' : '')
       + (categories.length ? `; mostly ${categories.slice(0, TOP_CATEGORIES).map((c) => c.name).join(', ')}` : '');
   return {
@@ -34,16 +34,16 @@ export function enrichmentFromCheck(check: AbuseIpdbCheck, policy: AbuseIpdbVerd
       ipAddress: check.ipAddress,
       abuseConfidenceScore: check.abuseConfidenceScore,
       totalReports: check.totalReports,
-      numDistinctUsers: check.numDistinctUsers,
-      lastReportedAt: check.lastReportedAt,
-      countryCode: check.countryCode,
+      numDistinctUsers: check.numDistinctUsers ?? null,
+      lastReportedAt: check.lastReportedAt ?? null,
+      countryCode: check.countryCode ?? null,
       countryName: check.countryName ?? null,
-      usageType: check.usageType,
-      isp: check.isp,
-      domain: check.domain,
-      hostnames: check.hostnames,
-      isPublic: check.isPublic,
-      isWhitelisted: check.isWhitelisted,
+      usageType: check.usageType ?? null,
+      isp: check.isp ?? null,
+      domain: check.domain ?? null,
+      hostnames: check.hostnames ?? [],
+      isPublic: check.isPublic ?? null,
+      isWhitelisted: check.isWhitelisted ?? null,
       isTor: check.isTor ?? null,
       categories,
     },
@@ -63,7 +63,7 @@ function verdictOf(check: AbuseIpdbCheck, policy: AbuseIpdbVerdictPolicy): Verdi
 /** Report categories by how often reporters chose them, most frequent first. */
 function categoryCounts(reports: AbuseIpdbReport[]): { id: number; name: string; count: number }[] {
   const counts = new Map<number, number>();
-  for (const report of reports) for (const id of report.categories) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const report of reports) for (const id of report.categories ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
   return [...counts.entries()]
     .sort(([a, countA], [b, countB]) => countB - countA || a - b)
     .map(([id, count]) => ({ id, name: ABUSEIPDB_CATEGORIES[id] ?? `category ${id}`, count }));

@@ -8,39 +8,40 @@ export const ABUSEIPDB_CATEGORIES: Readonly<Record<number, string>> = {
   18: 'Brute-Force', 19: 'Bad Web Bot', 20: 'Exploited Host', 21: 'Web App Attack', 22: 'SSH', 23: 'IoT Targeted',
 };
 
-/** One report in a verbose /check answer (newest first). */
+/** One report in a verbose /check answer (newest first). Only its categories are used, and those may be missing too. */
 export const abuseIpdbReport = z.object({
-  reportedAt: z.string(),
-  comment: z.string().nullable(),
-  categories: z.array(z.number().int()),
-  reporterId: z.number().int(),
-  reporterCountryCode: z.string().nullable(),
-  reporterCountryName: z.string().nullable(),
+  reportedAt: z.string().nullish(),
+  comment: z.string().nullish(),
+  categories: z.array(z.number().int()).nullish(),
+  reporterId: z.number().int().nullish(),
+  reporterCountryCode: z.string().nullish(),
+  reporterCountryName: z.string().nullish(),
 });
 
 /**
  * `data` of GET /check. A valid IP always gets a record: one nobody reported has `totalReports: 0`,
  * `abuseConfidenceScore: 0` and `lastReportedAt: null` (there is no 404). `totalReports`/`numDistinctUsers`
- * count only the `maxAgeInDays` window; `countryName` and `reports` come only with `verbose`.
+ * count only the `maxAgeInDays` window; `countryName` and `reports` come only with `verbose`. The verdict needs
+ * `ipAddress`, `abuseConfidenceScore` and `totalReports`; every other field may be null or missing.
  */
 export const abuseIpdbCheck = z.object({
   ipAddress: z.string(),
-  isPublic: z.boolean(),
-  ipVersion: z.union([z.literal(4), z.literal(6)]),
-  isWhitelisted: z.boolean().nullable(),
+  isPublic: z.boolean().nullish(),
+  ipVersion: z.union([z.literal(4), z.literal(6)]).nullish(),
+  isWhitelisted: z.boolean().nullish(),
   abuseConfidenceScore: z.number().int().min(0).max(100),
-  countryCode: z.string().nullable(),
-  countryName: z.string().nullable().optional(),
-  usageType: z.string().nullable(),
-  isp: z.string().nullable(),
-  domain: z.string().nullable(),
-  hostnames: z.array(z.string()),
+  countryCode: z.string().nullish(),
+  countryName: z.string().nullish(),
+  usageType: z.string().nullish(),
+  isp: z.string().nullish(),
+  domain: z.string().nullish(),
+  hostnames: z.array(z.string()).nullish(),
   // A newer field: older answers lack it.
-  isTor: z.boolean().optional(),
+  isTor: z.boolean().nullish(),
   totalReports: z.number().int().min(0),
-  numDistinctUsers: z.number().int().min(0),
-  lastReportedAt: z.string().nullable(),
-  reports: z.array(abuseIpdbReport).optional(),
+  numDistinctUsers: z.number().int().min(0).nullish(),
+  lastReportedAt: z.string().nullish(),
+  reports: z.array(abuseIpdbReport).nullish(),
 });
 export type AbuseIpdbCheck = z.infer<typeof abuseIpdbCheck>;
 export type AbuseIpdbReport = z.infer<typeof abuseIpdbReport>;

@@ -7,9 +7,9 @@ import { CywareOpenApiHttp } from '../cyware-signing/signed-http.js';
 import { ctixSettingsSchema, type CtixSettings } from './settings.js';
 import {
   bulletinPageSchema, bulletinSchema, canvasNodePageSchema, canvasPageSchema, canvasSchema, createdBulletinSchema,
-  ingestBundleResultSchema, pingSchema, relatedObjectPageSchema, taskAcceptedSchema, taskReportSchema,
+  ingestBundleResultSchema, pingSchema, relatedObjectPageSchema, relatedObjectSchema, taskAcceptedSchema, taskReportSchema,
   threatDataDetailSchema, threatDataPageSchema,
-  type BulletinWire, type CanvasNodeWire, type CanvasWire, type CreateBulletinBody, type IngestBundleBody,
+  type BulletinWire, type InlineBulletinObjectWire, type CanvasNodeWire, type CanvasWire, type CreateBulletinBody, type IngestBundleBody,
   type ListEnvelope, type OpenApiIntelBody, type QuickIntelBody, type RelatedObjectWire, type StixBundle,
   type TaskAcceptedWire, type TaskReportWire, type ThreatDataDetailWire, type ThreatDataWire,
 } from './wire.js';
@@ -144,9 +144,26 @@ export class CtixClient {
     return this.http.json('GET', `conversion/threat-bulletin/${segment(id)}/`, bulletinSchema);
   }
 
-  /** A bulletin's threat data objects: the relations of the report it published (none while it has no report). */
+  /**
+   * A bulletin's threat data objects (pass its detail): the relations of the report it published, and the objects
+   * its detail lists inline, each once. An inline entry without its type and name is read by its type (basic
+   * detail); one without even a type cannot be read and is left out.
+   */
   async bulletinObjects(bulletin: BulletinWire): Promise<RelatedObjectWire[]> {
-    return bulletin.report_id ? this.relatedObjects('report', bulletin.report_id) : [];
+    const [related, inline] = await Promise.all([
+      bulletin.report_id ? this.relatedObjects('report', bulletin.report_id) : Promise.resolve([]),
+      Promise.all((bulletin.objects ?? []).map((entry) => this.inlineObject(entry))),
+    ]);
+    const byId = new Map<string, RelatedObjectWire>();
+    for (const object of [...related, ...inline]) if (object && !byId.has(object.id)) byId.set(object.id, object);
+    return [...byId.values()];
+  }
+
+  private async inlineObject(entry: InlineBulletinObjectWire): Promise<RelatedObjectWire | null> {
+    const complete = relatedObjectSchema.safeParse(entry);
+    if (complete.success) return complete.data;
+    if (!entry.type) return null;
+    return this.getThreatData(entry.type, entry.id);
   }
 
   /** Creates a bulletin (201); returns its id. */

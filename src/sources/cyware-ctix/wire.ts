@@ -118,8 +118,20 @@ export type CanvasNodeWire = z.infer<typeof canvasNodeSchema>;
 export const canvasNodePageSchema = listEnvelope(canvasNodeSchema);
 
 /**
- * A threat bulletin (`conversion/threat-bulletin/`). `report_id` is the report object the bulletin published;
- * its relations are the bulletin's threat data objects.
+ * A threat data object a bulletin's detail lists inline (`objects`). Notes §8 document neither this nor
+ * `report_id`, so only the id is relied on: an entry without its type and name is read in full by its type.
+ */
+export const inlineBulletinObjectSchema = z.looseObject({
+  id: z.string(),
+  type: z.string().nullish(),
+  name: z.string().nullish(),
+});
+export type InlineBulletinObjectWire = z.infer<typeof inlineBulletinObjectSchema>;
+
+/**
+ * A threat bulletin (`conversion/threat-bulletin/`). Its threat data objects are listed either through
+ * `report_id` (the report object the bulletin published: its relations) or inline in the detail (`objects`), or
+ * both; neither is documented (notes §8), so both are accepted.
  */
 export const bulletinSchema = z.object({
   id: z.string(),
@@ -127,6 +139,7 @@ export const bulletinSchema = z.object({
   status: z.string(),
   tlp: z.string().nullish(),
   report_id: z.string().nullish(),
+  objects: z.array(inlineBulletinObjectSchema).nullish(),
   description: z.string().nullish(),
   created: epochSeconds.nullish(),
   modified: epochSeconds.nullish(),

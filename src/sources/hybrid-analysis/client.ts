@@ -36,7 +36,7 @@ export class HybridAnalysisClient {
   async searchHash(hash: string): Promise<HaHashSearch | null> {
     const path = 'search/hash';
     const answer = await this.http.json('GET', path, haHashSearchAnswer, { searchParams: { hash: hash.toLowerCase() }, acceptStatus: [404] });
-    if (answer.sha256s && answer.reports) return { sha256s: answer.sha256s, reports: answer.reports };
+    if (answer.sha256s) return { sha256s: answer.sha256s, reports: answer.reports ?? [] };
     return this.notFound(path, answer.message);
   }
 

@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 /** One sandbox run in a hash search. `id` is the 24-hex job id. */
 export const haReportRef = z.object({
-  id: z.string(),
-  environment_id: z.number().int(),
-  environment_description: z.string().nullable(),
-  state: z.string(),
-  error_type: z.string().nullable(),
-  verdict: z.string().nullable(),
+  id: z.string().nullish(),
+  environment_id: z.number().int().nullish(),
+  environment_description: z.string().nullish(),
+  state: z.string().nullish(),
+  error_type: z.string().nullish(),
+  verdict: z.string().nullish(),
 });
 
 /**
@@ -17,10 +17,12 @@ export const haReportRef = z.object({
  */
 export const haHashSearchAnswer = z.object({
   sha256s: z.array(z.string()).optional(),
-  reports: z.array(haReportRef).optional(),
+  // Not used for the verdict (the overview is): null or missing like any field the mapping does not need.
+  reports: z.array(haReportRef).nullish(),
   message: z.string().optional(),
 });
 export type HaHashSearch = { sha256s: string[]; reports: z.infer<typeof haReportRef>[] };
+// Every overview field but `sha256` may be null or missing: only the sha256 is needed (the verdict is UNKNOWN without one).
 
 /**
  * GET /overview/{sha256}: the sample aggregated over its reports. `verdict` is "malicious", "suspicious",
@@ -29,14 +31,14 @@ export type HaHashSearch = { sha256s: string[]; reports: z.infer<typeof haReport
 export const haOverview = z.looseObject({
   sha256: z.string(),
   last_file_name: z.string().nullable().optional(),
-  other_file_name: z.array(z.string()).optional(),
+  other_file_name: z.array(z.string()).nullish(),
   threat_score: z.number().int().nullable().optional(),
   verdict: z.string().nullable().optional(),
   vx_family: z.string().nullable().optional(),
   type: z.string().nullable().optional(),
-  type_short: z.array(z.string()).optional(),
+  type_short: z.array(z.string()).nullish(),
   size: z.number().int().nullable().optional(),
-  tags: z.array(z.string()).optional(),
+  tags: z.array(z.string()).nullish(),
   analysis_start_time: z.string().nullable().optional(),
   // Percent of AV engines detecting the sample; only partially corroborated, hence optional.
   multiscan_result: z.number().int().nullable().optional(),

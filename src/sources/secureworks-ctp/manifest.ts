@@ -23,6 +23,12 @@ export const secureworksCtpSettings = z.object({
   timeZone: z.string().default('UTC'),
   /** Create incidents for tickets already closed when first seen (IBM's app only mirrors them). */
   importClosedTickets: z.boolean().default(false),
+  /**
+   * A ticket open in CTP whose incident is closed (reopened in the portal, or a new ticket reusing the id of an
+   * incident closed long ago) reopens the incident (`plan_status` A, event INCIDENT_REOPENED). Off: the incident
+   * stays closed; either way that old close never closes the ticket again.
+   */
+  reopenIncidents: z.boolean().default(true),
   /** Close code used when a closed ticket's reason is not one of Resilient's close codes (a warning is recorded). */
   defaultCloseCode: z.string().min(1).default('Work Completed'),
   /** Tickets processed at once within a feed page. */

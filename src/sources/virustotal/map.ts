@@ -22,14 +22,17 @@ export function enrichmentFromObject(object: VtObject, policy: VirusTotalVerdict
   const malicious = stats.malicious ?? 0;
   const suspicious = stats.suspicious ?? 0;
   const answered = VERDICT_CATEGORIES.reduce((sum, category) => sum + (stats[category] ?? 0), 0);
-  const flaggedBy = Object.values(attributes.last_analysis_results ?? {})
-    .filter((r) => r.category === 'malicious')
-    .map((r) => (r.result ? `${r.engine_name}: ${r.result}` : r.engine_name));
+  const flaggedBy = Object.entries(attributes.last_analysis_results ?? {})
+    .filter(([, r]) => r?.category === 'malicious')
+    .map(([engine, r]) => {
+      const name = r?.engine_name ?? engine;
+      return r?.result ? `${name}: ${r.result}` : name;
+    });
   const specific = describe(object);
   const detection = answered === 0
     ? 'not analysed yet'
     : `${malicious}/${answered} engines flag it malicious${suspicious ? `, ${suspicious} suspicious` : ''}`;
-  const reputation = attributes.reputation !== undefined ? `; reputation ${attributes.reputation}` : '';
+  const reputation = attributes.reputation != null ? `; reputation ${attributes.reputation}` : '';
   return {
     verdict: verdictOf(malicious, suspicious, answered, policy),
     score: answered === 0 ? null : Math.round((100 * malicious) / answered),
@@ -83,7 +86,7 @@ function describe(object: VtObject): TypeSpecific {
 }
 
 function describeIp({ id, attributes: a }: VtIpAddress): TypeSpecific {
-  const owner = [a.asn !== undefined ? `AS${a.asn}` : null, a.as_owner].filter(Boolean).join(' ');
+  const owner = [a.asn != null ? `AS${a.asn}` : null, a.as_owner].filter(Boolean).join(' ');
   return {
     name: id,
     facts: [owner, a.country ? `(${a.country})` : null].filter(Boolean).join(' '),
@@ -116,20 +119,22 @@ function describeUrl({ id, attributes: a }: VtUrl): TypeSpecific {
   };
 }
 
-function describeFile({ attributes: a }: VtFile): TypeSpecific {
+function describeFile({ id, attributes: a }: VtFile): TypeSpecific {
   const label = a.popular_threat_classification?.suggested_threat_label;
+  // A file's id is its sha256.
+  const sha256 = a.sha256 ?? id;
   return {
-    name: a.meaningful_name ? `${a.meaningful_name} (${a.sha256})` : a.sha256,
+    name: a.meaningful_name ? `${a.meaningful_name} (${sha256})` : sha256,
     facts: [a.type_description, label ? `threat label ${label}` : null].filter(Boolean).join(', '),
     details: {
-      md5: a.md5, sha1: a.sha1, sha256: a.sha256, size: a.size ?? null, typeDescription: a.type_description ?? null,
+      md5: a.md5 ?? null, sha1: a.sha1 ?? null, sha256, size: a.size ?? null, typeDescription: a.type_description ?? null,
       meaningfulName: a.meaningful_name ?? null, threatLabel: label ?? null, timesSubmitted: a.times_submitted ?? null,
       firstSubmittedAt: isoFromUnix(a.first_submission_date),
     },
-    link: `${GUI}/file/${a.sha256}`,
+    link: `${GUI}/file/${sha256}`,
   };
 }
 
-function isoFromUnix(seconds: number | undefined): string | null {
-  return seconds === undefined ? null : new Date(seconds * 1000).toISOString();
+function isoFromUnix(seconds: number | null | undefined): string | null {
+  return seconds == null ? null : new Date(seconds * 1000).toISOString();
 }

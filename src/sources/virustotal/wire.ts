@@ -4,102 +4,107 @@ import { z } from 'zod';
  * Engine counts of the last analysis. URL/domain/IP objects carry harmless, malicious, suspicious, undetected,
  * timeout; files add hyphenated keys (`type-unsupported`, `confirmed-timeout`, `failure`), hence a record.
  */
-export const vtAnalysisStats = z.record(z.string(), z.number().int().min(0));
+export const vtAnalysisStats = z.record(z.string(), z.number().int().min(0).nullable());
 export type VtAnalysisStats = z.infer<typeof vtAnalysisStats>;
 
 export const vtEngineResult = z.object({
-  category: z.string(),
-  engine_name: z.string(),
-  method: z.string().optional(),
-  result: z.string().nullable(),
+  category: z.string().nullish(),
+  engine_name: z.string().nullish(),
+  method: z.string().nullish(),
+  result: z.string().nullish(),
   // Files only.
-  engine_version: z.string().nullable().optional(),
-  engine_update: z.string().nullable().optional(),
+  engine_version: z.string().nullable().nullish(),
+  engine_update: z.string().nullable().nullish(),
 });
 export type VtEngineResult = z.infer<typeof vtEngineResult>;
 
-/** Attributes every analysable object has. VT leaves out what it does not know, so all are optional. Dates are Unix seconds. */
+/**
+ * Attributes every analysable object has. VT leaves out what it does not know or answers it `null` (`as_owner:
+ * null` for an IP it knows little about), so every attribute takes either: only `id` and `type` are needed.
+ * Dates are Unix seconds.
+ */
 const common = {
-  last_analysis_stats: vtAnalysisStats.optional(),
-  last_analysis_results: z.record(z.string(), vtEngineResult).optional(),
-  last_analysis_date: z.number().int().optional(),
+  last_analysis_stats: vtAnalysisStats.nullish(),
+  last_analysis_results: z.record(z.string(), vtEngineResult).nullish(),
+  last_analysis_date: z.number().int().nullish(),
   // Community score; can be negative.
-  reputation: z.number().int().optional(),
-  total_votes: z.object({ harmless: z.number().int(), malicious: z.number().int() }).optional(),
-  tags: z.array(z.string()).optional(),
-  last_modification_date: z.number().int().optional(),
+  reputation: z.number().int().nullish(),
+  total_votes: z.object({ harmless: z.number().int().nullish(), malicious: z.number().int().nullish() }).nullish(),
+  tags: z.array(z.string().nullable()).nullish(),
+  last_modification_date: z.number().int().nullish(),
 };
 
 export const vtIpAttributes = z.looseObject({
   ...common,
-  as_owner: z.string().optional(),
-  asn: z.number().int().optional(),
-  country: z.string().optional(),
-  continent: z.string().optional(),
-  network: z.string().optional(),
-  regional_internet_registry: z.string().optional(),
-  whois: z.string().optional(),
-  whois_date: z.number().int().optional(),
-  jarm: z.string().optional(),
+  as_owner: z.string().nullish(),
+  asn: z.number().int().nullish(),
+  country: z.string().nullish(),
+  continent: z.string().nullish(),
+  network: z.string().nullish(),
+  regional_internet_registry: z.string().nullish(),
+  whois: z.string().nullish(),
+  whois_date: z.number().int().nullish(),
+  jarm: z.string().nullish(),
 });
 
 export const vtDomainAttributes = z.looseObject({
   ...common,
-  registrar: z.string().optional(),
-  creation_date: z.number().int().optional(),
-  last_update_date: z.number().int().optional(),
-  whois: z.string().optional(),
-  whois_date: z.number().int().optional(),
-  last_dns_records: z.array(z.object({ type: z.string(), ttl: z.number().int(), value: z.string() })).optional(),
-  last_dns_records_date: z.number().int().optional(),
-  jarm: z.string().optional(),
-  popularity_ranks: z.record(z.string(), z.object({ rank: z.number().int(), timestamp: z.number().int() })).optional(),
+  registrar: z.string().nullish(),
+  creation_date: z.number().int().nullish(),
+  last_update_date: z.number().int().nullish(),
+  whois: z.string().nullish(),
+  whois_date: z.number().int().nullish(),
+  last_dns_records: z.array(z.object({ type: z.string().nullish(), ttl: z.number().int().nullish(), value: z.string().nullish() })).nullish(),
+  last_dns_records_date: z.number().int().nullish(),
+  jarm: z.string().nullish(),
+  popularity_ranks: z.record(z.string(), z.object({ rank: z.number().int().nullish(), timestamp: z.number().int().nullish() }).nullable()).nullish(),
   // Vendor → category label.
-  categories: z.record(z.string(), z.string()).optional(),
+  categories: z.record(z.string(), z.string().nullable()).nullish(),
 });
 
 export const vtUrlAttributes = z.looseObject({
   ...common,
-  url: z.string().optional(),
-  last_final_url: z.string().optional(),
-  title: z.string().optional(),
-  first_submission_date: z.number().int().optional(),
-  last_submission_date: z.number().int().optional(),
-  times_submitted: z.number().int().optional(),
-  last_http_response_code: z.number().int().optional(),
-  categories: z.record(z.string(), z.string()).optional(),
-  threat_names: z.array(z.string()).optional(),
-  outgoing_links: z.array(z.string()).optional(),
+  url: z.string().nullish(),
+  last_final_url: z.string().nullish(),
+  title: z.string().nullish(),
+  first_submission_date: z.number().int().nullish(),
+  last_submission_date: z.number().int().nullish(),
+  times_submitted: z.number().int().nullish(),
+  last_http_response_code: z.number().int().nullish(),
+  categories: z.record(z.string(), z.string().nullable()).nullish(),
+  threat_names: z.array(z.string().nullable()).nullish(),
+  outgoing_links: z.array(z.string().nullable()).nullish(),
 });
 
-const countedLabel = z.object({ count: z.number().int(), value: z.string() });
+const countedLabel = z.object({ count: z.number().int().nullish(), value: z.string().nullish() });
 
 export const vtFileAttributes = z.looseObject({
   ...common,
-  md5: z.string(),
-  sha1: z.string(),
-  sha256: z.string(),
-  ssdeep: z.string().optional(),
-  tlsh: z.string().optional(),
-  size: z.number().int().optional(),
-  type_description: z.string().optional(),
-  type_tag: z.string().optional(),
-  meaningful_name: z.string().optional(),
-  names: z.array(z.string()).optional(),
-  first_submission_date: z.number().int().optional(),
-  last_submission_date: z.number().int().optional(),
-  times_submitted: z.number().int().optional(),
-  unique_sources: z.number().int().optional(),
+  // The object's id is its sha256: the hashes themselves may be missing or null like any other attribute.
+  md5: z.string().nullish(),
+  sha1: z.string().nullish(),
+  sha256: z.string().nullish(),
+  ssdeep: z.string().nullish(),
+  tlsh: z.string().nullish(),
+  size: z.number().int().nullish(),
+  type_description: z.string().nullish(),
+  type_tag: z.string().nullish(),
+  meaningful_name: z.string().nullish(),
+  names: z.array(z.string().nullable()).nullish(),
+  first_submission_date: z.number().int().nullish(),
+  last_submission_date: z.number().int().nullish(),
+  times_submitted: z.number().int().nullish(),
+  unique_sources: z.number().int().nullish(),
   popular_threat_classification: z.object({
-    suggested_threat_label: z.string().optional(),
-    popular_threat_category: z.array(countedLabel).optional(),
-    popular_threat_name: z.array(countedLabel).optional(),
-  }).optional(),
+    suggested_threat_label: z.string().nullish(),
+    popular_threat_category: z.array(countedLabel).nullish(),
+    popular_threat_name: z.array(countedLabel).nullish(),
+  }).nullish(),
 });
 
 /** The `data` of an object answer: `{id, type, links: {self}, attributes}`; a URL's id is its SHA-256 form, a file's its sha256. */
 function vtObject<T extends string, A extends z.ZodType>(type: T, attributes: A) {
-  return z.object({ id: z.string(), type: z.literal(type), links: z.object({ self: z.string() }), attributes });
+  return z.object({ id: z.string(), type: z.literal(type), links: z.object({ self: z.string().nullish() }).nullish(), attributes: z.preprocess((a) => a ?? {}, attributes) });
 }
 
 export const vtIpAddress = vtObject('ip_address', vtIpAttributes);

@@ -31,4 +31,9 @@ export class IncidentEntity {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true }) closedAt: Date | null;
+  /**
+   * Flow 1: the incident's current close is already in step with its ticket (acted on by the Resilient→CTP close
+   * pass, or caused by the hub). Only a close not yet handled is a close that happened in Resilient.
+   */
+  @Column({ name: 'close_handled', type: 'boolean', default: false }) closeHandled: boolean;
 }
