@@ -33,7 +33,7 @@ const SERVERS = ['hub', 'floor', 'postgraphile'] as const;
 type ServerName = typeof SERVERS[number];
 
 export async function run(): Promise<void> {
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({});
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'sg-read-db-')) });
   const created = embedded ? { url: embedded.url, drop: async () => undefined } : await testDatabase('sg_read');
   // BENCH_READ_KEEP_DATABASE=1 leaves a server database in place (its URL on stderr), for profiling runs against it.
   const database = process.env.BENCH_READ_KEEP_DATABASE ? { url: created.url, drop: async () => void process.stderr.write(`  kept ${created.url}\n`) } : created;
@@ -83,8 +83,7 @@ export async function run(): Promise<void> {
     const dataSource = await openDatabase({ url: databaseUrl, poolSize: 2 });
     const { token } = await new ApiTokens(dataSource).create('read-bench', 'VIEWER');
     await dataSource.destroy();
-    const peerEnv = { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', DATABASE_URL: databaseUrl, BENCH_FLOOR_PREPARE: embedded ? '0' : '1',
-      ...(embedded ? { POSTGRAPHILE_PREPARED_STATEMENT_CACHE_SIZE: '0' } : {}) };
+    const peerEnv = { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', DATABASE_URL: databaseUrl };
     const hub = await startProcess([...hubNodeArgs(), 'dist/src/main.js'], hubEnv(config(false)), /GraphQL \(HTTP \+ graphql-ws\): (\S+)/);
     const floor = await startProcess(['dist/bench/read/peer-server.js', 'floor'], peerEnv, /listening (\S+)/);
     const peer = await startProcess(['dist/bench/read/peer-server.js', 'postgraphile'], peerEnv, /listening (\S+)/);
@@ -165,7 +164,7 @@ function report(samples: Map<string, LoadFigures[]>, equal: Record<string, boole
       lines.push(`${`${shape}, c=${c}`.padEnd(12)}${show(hub).padStart(24)}${show(floor).padStart(24)}${show(peer).padStart(24)}${`${ratios.p50VsFloor} ×`.padStart(12)}${`${ratios.reqPerSecondVsPostgraphile} ×`.padStart(14)}`);
     }
   }
-  process.stdout.write(`\nread: ${TICKETS} tickets synced through the hub, database ${embedded ? 'embedded PGlite (served by the bench)' : 'PostgreSQL server'}, ${ROUNDS} × ${SECONDS} s interleaved, medians; each server: req/s · p50 ms · CPU ms per request\n\n`);
+  process.stdout.write(`\nread: ${TICKETS} tickets synced through the hub, database ${embedded ? 'embedded PostgreSQL (started by the bench)' : 'PostgreSQL server'}, ${ROUNDS} × ${SECONDS} s interleaved, medians; each server: req/s · p50 ms · CPU ms per request\n\n`);
   process.stdout.write(`${'query, c'.padEnd(12)}${'hub'.padStart(24)}${'floor'.padStart(24)}${'PostGraphile'.padStart(24)}${'p50/floor'.padStart(12)}${'req/s vs PG'.padStart(14)}\n`);
   for (const line of lines) process.stdout.write(`${line}\n`);
   process.stdout.write(`\nanswers deep-equal (hub = floor = PostGraphile): ${Object.entries(equal).map(([k, v]) => `${k} ${v}`).join(', ')}; sizes ${JSON.stringify(sizes)} bytes\n`);

@@ -17,9 +17,8 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 
 async function floorHandler(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { shape, first } = JSON.parse(await body(request)) as { shape: ShapeName; first: number };
-  // Prepared once per connection, except on the embedded database, whose connections share one session.
-  const name = process.env.BENCH_FLOOR_PREPARE === '0' ? undefined : `floor-${shape}`;
-  const { rows } = await pool.query({ name, text: floorSql(shape), values: [first] });
+  // Prepared once per connection.
+  const { rows } = await pool.query({ name: `floor-${shape}`, text: floorSql(shape), values: [first] });
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(rows[0].body);
 }

@@ -18,7 +18,7 @@ describe('token CLI expiry', () => {
     const database = await testDatabase('sg_token_cli');
     try {
       const config = join(dir, 'hub.yaml');
-      writeFileSync(config, `sandboxes: all\ndatabase: { dataDir: ${join(dir, 'pglite')} }\n`);
+      writeFileSync(config, `sandboxes: all\ndatabase: { dataDir: ${join(dir, 'postgres')} }\n`);
       const env = { HUB_CONFIG: config, DATABASE_URL: database.url ?? '' };
       const before = Date.now();
       const created = tokenCli(env, 'create', '--role', 'VIEWER', '--name', 'wallboard', '--expires-in', '30d');

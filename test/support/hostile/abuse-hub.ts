@@ -48,7 +48,7 @@ export async function startAbuseHub(options: { logLevel?: string; nodeArgs?: str
   writeFileSync(config, [
     'sandboxes: missing',
     'server: { port: 0, host: 127.0.0.1 }',
-    `database: { dataDir: ${join(dir, 'pglite')} }`,
+    `database: { dataDir: ${join(dir, 'postgres')} }`,
     'sources:',
     '  - vendor: SECUREWORKS_CTP',
     `    baseUrl: ${vendorUrl}/api/ticket/v3`,
