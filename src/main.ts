@@ -1,12 +1,32 @@
 import 'reflect-metadata';
 import { ConfigError, loadHubConfig } from './config/load-config.js';
-import { startHub } from './hub.js';
+import { isLoopbackHost, startHub } from './hub.js';
 import { logger } from './observability/logger.js';
+
+const usage = `usage: npm start   (node dist/src/main.js)
+Starts the hub. Every vendor runs on a local sandbox unless HUB_CONFIG names a config file.
+Environment:
+  HUB_CONFIG=FILE      the config file (YAML or JSON); see README "Configuration"
+  PORT=N, HOST=ADDR    where to listen (default 4000 on 127.0.0.1; override server.port / server.host)
+  DATABASE_URL=URL     a PostgreSQL server instead of the embedded database
+  LOG_LEVEL=LEVEL      pino level (default info)`;
 
 /** `npm start`: the hub on the embedded database and sandboxes unless configured otherwise. */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const { config, origin } = loadHubConfig();
-  const hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  let hub;
+  try {
+    hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${config.server.port} on ${config.server.host} is in use: stop what holds it, or pick another port (PORT=${config.server.port + 1} npm start, or server.port in HUB_CONFIG)`);
+    }
+    throw error;
+  }
   const lines = [
     `socgraph ready`,
     `  GraphQL (HTTP + graphql-ws): ${hub.http.url}`,
@@ -14,6 +34,9 @@ async function main(): Promise<void> {
     `  config: ${origin ?? '(none: every vendor on its sandbox)'}`,
     ...[...hub.sandboxes.entries()].map(([name, s]) => `  sandbox ${name}: ${s.apiUrl} (control: ${s.origin}/__sandbox/)`),
     ...(hub.developmentToken ? [`  development ADMIN token (this run only): ${hub.developmentToken}`] : []),
+    ...(!hub.developmentToken && hub.sandboxes.size > 0
+      ? [`  no development token: ${isLoopbackHost(config.server.host) ? 'real sources are configured' : `the hub listens on ${config.server.host}, not loopback`} (npm run token -- create --role ADMIN --name NAME)`]
+      : []),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   let stopping = false;

@@ -28,7 +28,13 @@ export const sourceConfigSchema = z.object({
 export const hubConfigSchema = z.object({
   server: z.object({
     port: z.number().int().min(0).max(65535).default(4000),
-    host: z.string().default('0.0.0.0'),
+    /** The address to listen on: loopback unless set (`0.0.0.0` for every interface). The PORT and HOST environment variables win. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /**
+     * The environment variable holding the token `/metrics` requires (`Authorization: Bearer …`); unset, `/metrics`
+     * is open to whoever can reach the port.
+     */
+    metricsToken: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     /** Largest accepted request body. */
     bodyLimitBytes: z.number().int().positive().default(1_000_000),
     maxDepth: z.number().int().positive().default(12),
@@ -36,7 +42,7 @@ export const hubConfigSchema = z.object({
     maxCost: z.number().int().positive().default(20_000),
     /** Development mode: errors carry stack traces. Never on in production. */
     development: z.boolean().default(false),
-  }).strict().default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_000_000, maxDepth: 12, maxAliases: 20, maxCost: 20_000, development: false }),
+  }).strict().default({ port: 4000, host: '127.0.0.1', bodyLimitBytes: 1_000_000, maxDepth: 12, maxAliases: 20, maxCost: 20_000, development: false }),
   database: z.object({
     /** Where the embedded database keeps its data when DATABASE_URL is unset. */
     dataDir: z.string().default('./data/pglite'),
@@ -44,7 +50,7 @@ export const hubConfigSchema = z.object({
   }).strict().default({ dataDir: './data/pglite', poolSize: 10 }),
   /**
    * Which vendors run against local sandboxes: `all` (no real vendor), `missing` (every vendor no source
-   * configures), or `none`. Default: `all` without a config file, `none` with one.
+   * configures), or `none`. Default: `all` without a config file, `missing` with one.
    */
   sandboxes: z.enum(['all', 'missing', 'none']).optional(),
   sources: z.array(sourceConfigSchema).default([]),

@@ -12,9 +12,10 @@ import { authorizeOperation, type Principal } from '../auth/authorize-operation.
 import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
-import { graphqlRequests, metricsRegistry } from '../observability/metrics.js';
+import { graphqlRequests } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
 import { formatError } from './format-error.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
 import { limitRules } from './validation-rules.js';
 
 export interface RunningHttpServer {
@@ -36,7 +37,16 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
   const httpServer: Server = createServer(app);
   const rules = limitRules(settings);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: settings.bodyLimitBytes });
+  // Upgrades are handed over here rather than with `server:`, so a listen error (port in use) stays the HTTP
+  // server's own and graphql-ws does not report it as an internal WebSocket error.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: settings.bodyLimitBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://hub').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  });
   const wsCleanup = useServer<{ authorization?: unknown }, { principal?: Principal | null }>({
     schema,
     onConnect: async (ctx) => {
@@ -119,9 +129,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
     const ready = checks.database && checks.jobs;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint(settings.metricsToken));
   app.use(
     '/graphql',
     express.json({ limit: settings.bodyLimitBytes }),
