@@ -22,7 +22,7 @@ describeWithServer('two replicas on one PostgreSQL', () => {
     hubA = await startTestHub({ config: { jobs: { 'event-retention': { intervalSeconds: 2 } } } });
     const dir = mkdtempSync(join(tmpdir(), 'sg-replica-'));
     const config = join(dir, 'hub.yaml');
-    writeFileSync(config, `server:\n  port: 0\n  host: 127.0.0.1\njobs:\n  event-retention:\n    intervalSeconds: 2\n`);
+    writeFileSync(config, `sandboxes: none\nserver:\n  port: 0\n  host: 127.0.0.1\njobs:\n  event-retention:\n    intervalSeconds: 2\n`);
     hubB = await startHubProcess({ HUB_CONFIG: config, DATABASE_URL: hubA.database.url });
   }, 60_000);
 
