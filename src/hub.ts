@@ -16,6 +16,7 @@ import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
 import { buildGraphSchema } from './server/graph-schema.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
 import type { HubServices } from './services/hub-services.js';
+import { SourcePauses } from './services/source-pauses.js';
 import { SourceRegistry } from './services/source-registry.js';
 import { sourceHealthChanged } from './services/source-health-event.js';
 import { manifestFor } from './sources/index.js';
@@ -95,10 +96,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
     const embeddedDb = embedded !== null;
     const events = new EventLog(dataSource, !embeddedDb);
+    const pauses = new SourcePauses(dataSource, embeddedDb ? null : databaseUrl);
+    await pauses.start();
+    onStop('source pauses', () => pauses.stop());
     const sources = new SourceRegistry(dataSource, (source, state, previous) => {
       void events.publish(sourceHealthChanged(source, state, previous))
         .catch((error) => logger.warn({ err: error, source: source.config.name }, 'could not publish a health change'));
-    });
+    }, pauses);
     await sources.register([...configured, ...sandboxSources]);
     warnTlsVerificationOff([...configured, ...sandboxSources]);
 

@@ -19,6 +19,11 @@ export interface HealthSink {
  */
 export interface CallLimiter {
   acquire(): Promise<() => Promise<void>>;
+  /**
+   * The vendor answered 429: no call to the source may start for `waitMs` (what it announced), or for a shared
+   * backoff when it announced nothing (null). Takes effect before it returns.
+   */
+  pause?(waitMs: number | null, reason: string): void;
 }
 
 export interface TlsOptions {
@@ -232,6 +237,8 @@ export class VendorHttp {
       try {
         const answer = await this.attempt(method, url, headers, body, readText, accepted);
         if ((answer.status >= 200 && answer.status < 300) || accepted.includes(answer.status)) return answer;
+        // Before anything else yields: the other calls of this source must not start inside the window.
+        if (answer.status === 429) this.options.limiter?.pause?.(this.announcedWaitMs(answer), `HTTP 429${answer.headers['retry-after'] ? `, Retry-After ${header(answer.headers, 'retry-after')}` : ''}`);
         failure = new StatusFailure(answer);
       } catch (error) {
         failure = error;
@@ -297,13 +304,8 @@ export class VendorHttp {
       if (retryAfterMs(header(headers, 'retry-after')) > this.maxRetryAfterMs) return null;
       // "Not now" is safe to repeat; another failure of a create may have created it.
       if (!repeatable && status !== 429) return null;
-      const wait = WAIT_HEADERS.map((name) => header(headers, name)).find((value) => value !== null);
-      if (wait && AFTER_STATUS.includes(status)) {
-        let after = Number(wait) * 1000;
-        if (Number.isNaN(after)) after = Date.parse(wait) - Date.now();
-        else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
-        return Math.max(0, after < this.maxRetryAfterMs ? after : this.maxRetryAfterMs);
-      }
+      const after = AFTER_STATUS.includes(status) ? waitHeaderMs(headers) : null;
+      if (after !== null) return Math.max(0, after < this.maxRetryAfterMs ? after : this.maxRetryAfterMs);
     } else if (!repeatable && !neverSent(failure)) {
       // A timeout or a connection lost after the request went out: a create may have happened.
       return null;
@@ -320,6 +322,14 @@ export class VendorHttp {
     const base = hash === -1 ? url : url.slice(0, hash);
     const question = base.indexOf('?');
     return `${question === -1 ? base : base.slice(0, question)}?${query}${hash === -1 ? '' : url.slice(hash)}`;
+  }
+
+  /** The wait a 429 announces (Retry-After or a rate-limit reset header, or the vendor's own way), in ms; null when none. */
+  private announcedWaitMs(answer: Answer): number | null {
+    const after = waitHeaderMs(answer.headers);
+    if (after !== null) return Math.max(0, after);
+    const seconds = this.options.rateLimitWaitSeconds?.(toHeaders(answer.headers));
+    return seconds === undefined ? null : Math.max(0, seconds * 1000);
   }
 
   private retryAfter(answer: Answer): string | null {
@@ -392,6 +402,16 @@ export function backoff(attempt: number, limitMs: number): number {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The first wait header's value in ms (seconds, an epoch timestamp or an HTTP date); null when none is there or readable. */
+function waitHeaderMs(headers: IncomingHttpHeaders): number | null {
+  const wait = WAIT_HEADERS.map((name) => header(headers, name)).find((value) => value !== null);
+  if (!wait) return null;
+  let after = Number(wait) * 1000;
+  if (Number.isNaN(after)) after = Date.parse(wait) - Date.now();
+  else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
+  return Number.isNaN(after) ? null : after;
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date); 0 when absent or unreadable. */
