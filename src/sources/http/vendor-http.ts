@@ -237,8 +237,6 @@ export class VendorHttp {
       try {
         const answer = await this.attempt(method, url, headers, body, readText, accepted);
         if ((answer.status >= 200 && answer.status < 300) || accepted.includes(answer.status)) return answer;
-        // Before anything else yields: the other calls of this source must not start inside the window.
-        if (answer.status === 429) this.options.limiter?.pause?.(this.announcedWaitMs(answer), `HTTP 429${answer.headers['retry-after'] ? `, Retry-After ${header(answer.headers, 'retry-after')}` : ''}`);
         failure = new StatusFailure(answer);
       } catch (error) {
         failure = error;
@@ -275,6 +273,8 @@ export class VendorHttp {
         dispatcher: this.dispatcher, maxRedirections: MAX_REDIRECTIONS,
       });
       vendorCalls.inc({ vendor: this.options.vendor, status: String(response.statusCode) });
+      // As soon as the status is known (before the body is read): the other calls of this source must not start inside the window.
+      if (response.statusCode === 429) this.pauseSource(response.headers);
       const ok = (response.statusCode >= 200 && response.statusCode < 300) || accepted.includes(response.statusCode);
       if (readText || !ok) {
         return { status: response.statusCode, headers: response.headers, text: await response.body.text(), body: null };
@@ -324,12 +324,19 @@ export class VendorHttp {
     return `${question === -1 ? base : base.slice(0, question)}?${query}${hash === -1 ? '' : url.slice(hash)}`;
   }
 
-  /** The wait a 429 announces (Retry-After or a rate-limit reset header, or the vendor's own way), in ms; null when none. */
-  private announcedWaitMs(answer: Answer): number | null {
-    const after = waitHeaderMs(answer.headers);
-    if (after !== null) return Math.max(0, after);
-    const seconds = this.options.rateLimitWaitSeconds?.(toHeaders(answer.headers));
-    return seconds === undefined ? null : Math.max(0, seconds * 1000);
+  /**
+   * A 429: pauses every call to the source (on every replica, through the limiter) for the wait it announces —
+   * Retry-After or a rate-limit reset header, or the vendor's own way — or a shared backoff when it says nothing.
+   */
+  private pauseSource(headers: IncomingHttpHeaders): void {
+    if (!this.options.limiter?.pause) return;
+    let wait = waitHeaderMs(headers);
+    if (wait === null) {
+      const seconds = this.options.rateLimitWaitSeconds?.(toHeaders(headers));
+      wait = seconds === undefined ? null : seconds * 1000;
+    }
+    const announced = header(headers, 'retry-after');
+    this.options.limiter.pause(wait === null ? null : Math.max(0, wait), announced ? `HTTP 429, Retry-After ${announced}` : 'HTTP 429');
   }
 
   private retryAfter(answer: Answer): string | null {
