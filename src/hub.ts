@@ -114,7 +114,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const enrichment = new EnrichmentEngine({ dataSource, sources, events });
     const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources, enrichment };
     const definitions = [...hubJobs(partial), ...(options.extraJobs?.(partial) ?? [])];
-    const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs, sources);
+    const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs, sources, embeddedDb);
     const services: HubServices = { ...partial, jobs };
     await jobs.start();
     onStop('jobs', () => jobs.stop());
