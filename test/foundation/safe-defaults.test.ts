@@ -56,10 +56,11 @@ describe('safe defaults', () => {
     }
   });
 
-  it('creates the development token only for an all-sandbox hub on loopback, and revokes it at shutdown', async () => {
+  it('creates the development token only for an all-sandbox hub on loopback, and revokes it at shutdown and after a crash', async () => {
     const database = await testDatabase();
     const embeddedDataDir = database.url ? undefined : join(mkdtempSync(join(tmpdir(), 'sg-defaults-')), 'pglite');
     const start = (config: Record<string, unknown>) => startHub({ config: hubConfigSchema.parse(config), databaseUrl: database.url, embeddedDataDir });
+    let leftover = '';
     const noJobs = { 'ctp-resilient-sync': { intervalSeconds: 0 }, 'ivanti-enrichment': { intervalSeconds: 0 } };
     try {
       const sandboxed = await start({ sandboxes: 'all', server: { port: 0 }, jobs: noJobs });
@@ -79,6 +80,8 @@ describe('safe defaults', () => {
         // Revoked by the stop, not by this start.
         expect(development[0].revokedAt!.getTime()).toBeLessThanOrEqual(stoppedAt);
         expect(await viewer(open, token)).toBe(401);
+        // What a run killed before its shutdown leaves behind: a live development token.
+        leftover = (await open.services.tokens.create('development', 'ADMIN')).token;
       } finally {
         await open.stop();
       }
@@ -92,6 +95,8 @@ describe('safe defaults', () => {
       try {
         expect(real.sandboxes.size).toBeGreaterThan(0);
         expect(real.developmentToken).toBeNull();
+        // The next start revokes it, whether or not it makes a token of its own.
+        expect(await viewer(real, leftover)).toBe(401);
       } finally {
         await real.stop();
       }
