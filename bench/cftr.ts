@@ -96,6 +96,7 @@ async function hubRun(ctix: RunningSandbox, cftr: RunningSandbox): Promise<RunFi
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-cftr-'));
   const config = join(dir, 'hub.json');
   writeFileSync(config, JSON.stringify({
+    sandboxes: 'none',
     server: { port: 0, host: '127.0.0.1' },
     database: { dataDir: join(dir, 'postgres') },
     jobs: { 'event-retention': { intervalSeconds: 0 } },

@@ -96,6 +96,7 @@ async function hubRun(ctp: RunningSandbox, soar: RunningSandbox): Promise<RunFig
   const database = await testDatabase('sg_bench');
   const databaseUrl = database.url;
   writeFileSync(config, JSON.stringify({
+    sandboxes: 'none',
     server: { port: 0, host: '127.0.0.1' },
     database: { dataDir: join(dir, 'postgres') },
     jobs: { 'ctp-resilient-sync': { intervalSeconds: 1 }, 'event-retention': { intervalSeconds: 0 } },

@@ -16,6 +16,7 @@ import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
 import { buildGraphSchema } from './server/graph-schema.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
 import type { HubServices } from './services/hub-services.js';
+import { SourcePauses } from './services/source-pauses.js';
 import { SourceRegistry } from './services/source-registry.js';
 import { sourceHealthChanged } from './services/source-health-event.js';
 import { manifestFor } from './sources/index.js';
@@ -30,7 +31,10 @@ export interface HubOptions {
   embeddedDataDir?: string;
   /** Jobs in addition to the hub's own (tests use this to exercise the scheduler). */
   extraJobs?: (hub: Omit<HubServices, 'jobs'>) => JobDefinition[];
-  /** Create a development ADMIN token (done when running on sandboxes). */
+  /**
+   * Create a development ADMIN token for this run. Default: only when every source is a sandbox and the hub
+   * listens on loopback (see developmentTokenAllowed). It is revoked at shutdown, and at the next start if the run crashed.
+   */
   developmentToken?: boolean;
 }
 
@@ -90,10 +94,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
 
     const events = new EventLog(dataSource);
+    const pauses = new SourcePauses(dataSource, databaseUrl);
+    await pauses.start();
+    onStop('source pauses', () => pauses.stop());
     const sources = new SourceRegistry(dataSource, (source, state, previous) => {
       void events.publish(sourceHealthChanged(source, state, previous))
         .catch((error) => logger.warn({ err: error, source: source.config.name }, 'could not publish a health change'));
-    });
+    }, pauses);
     await sources.register([...configured, ...sandboxSources]);
     warnTlsVerificationOff([...configured, ...sandboxSources]);
 
@@ -116,10 +123,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     // Runs first (steps stop in reverse): stop taking jobs before draining HTTP, so a `runJob` waiting on a run answers at once.
     onStop('job intake', async () => jobs.quiesce());
 
+    // A development token left by a run that crashed works no more, whatever this run does.
+    await tokens.revokeByName(DEVELOPMENT_TOKEN_NAME);
     let developmentToken: string | null = null;
-    if (options.developmentToken ?? sandboxSources.length > 0) {
-      await tokens.revokeByName('development');
-      developmentToken = (await tokens.create('development', 'ADMIN')).token;
+    if (options.developmentToken ?? developmentTokenAllowed(config, configured, sandboxSources)) {
+      developmentToken = (await tokens.create(DEVELOPMENT_TOKEN_NAME, 'ADMIN')).token;
+      // Runs before the HTTP server drains (steps stop in reverse), while the database is still open.
+      onStop('development token', async () => {
+        await tokens.revokeByName(DEVELOPMENT_TOKEN_NAME);
+      });
     }
 
     logger.info({ graphql: http.url, database: embedded ? `embedded (${embedded.location})` : redactUrl(databaseUrl), startupMs: Date.now() - started }, 'socgraph is up');
@@ -135,6 +147,23 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await stopAll();
     throw error;
   }
+}
+
+/** The name of the ADMIN token a sandbox run creates for itself. */
+export const DEVELOPMENT_TOKEN_NAME = 'development';
+
+/**
+ * Whether a run may create a development ADMIN token: only when no real vendor is configured (every source is a
+ * sandbox, and there is one) and the hub listens on loopback only, so nobody but this machine's users can use it.
+ */
+export function developmentTokenAllowed(config: HubConfig, configured: SourceConfig[], sandboxSources: SourceConfig[]): boolean {
+  return configured.length === 0 && sandboxSources.length > 0 && isLoopbackHost(config.server.host);
+}
+
+/** `127.0.0.0/8`, `::1` or `localhost`: reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
 }
 
 /** A database URL without its password, for logs. */

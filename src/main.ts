@@ -2,11 +2,23 @@ import './production-mode.js';
 import 'reflect-metadata';
 import { ConfigError, loadHubConfig } from './config/load-config.js';
 import { EmbeddedPostgresError } from './db/postgres-binaries.js';
-import { redactUrl, startHub } from './hub.js';
+import { isLoopbackHost, redactUrl, startHub } from './hub.js';
 import { logger } from './observability/logger.js';
+
+const usage = `usage: npm start   (node dist/src/main.js)
+Starts the hub. Every vendor runs on a local sandbox unless HUB_CONFIG names a config file.
+Environment:
+  HUB_CONFIG=FILE      the config file (YAML or JSON); see README "Configuration"
+  PORT=N, HOST=ADDR    where to listen (default 4000 on 127.0.0.1; override server.port / server.host)
+  DATABASE_URL=URL     a PostgreSQL server instead of the embedded database
+  LOG_LEVEL=LEVEL      pino level (default info)`;
 
 /** `npm start`: the hub on the embedded database and sandboxes unless configured otherwise. */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const { config, origin } = loadHubConfig();
   // Signals are taken from the start: one arriving while the hub starts (or the instant its ready lines are out)
   // stops it in order once started, instead of killing the process and leaving its PostgreSQL behind.
@@ -22,7 +34,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  try {
+    hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${config.server.port} on ${config.server.host} is in use: stop what holds it, or pick another port (PORT=${config.server.port + 1} npm start, or server.port in HUB_CONFIG)`);
+    }
+    throw error;
+  }
   if (stopSignal) {
     logger.info({ signal: stopSignal }, 'shutting down');
     await hub.stop();
@@ -35,6 +54,9 @@ async function main(): Promise<void> {
     `  config: ${origin ?? '(none: every vendor on its sandbox)'}`,
     ...[...hub.sandboxes.entries()].map(([name, s]) => `  sandbox ${name}: ${s.apiUrl} (control: ${s.origin}/__sandbox/)`),
     ...(hub.developmentToken ? [`  development ADMIN token (this run only): ${hub.developmentToken}`] : []),
+    ...(!hub.developmentToken && hub.sandboxes.size > 0
+      ? [`  no development token: ${isLoopbackHost(config.server.host) ? 'real sources are configured' : `the hub listens on ${config.server.host}, not loopback`} (npm run token -- create --role ADMIN --name NAME)`]
+      : []),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -11,12 +11,27 @@ const usage = `usage:
                                                                     prints a new token once (expiry: s, m, h or d)
   npm run token -- list                                             lists tokens (never the secrets)
   npm run token -- revoke --name NAME                               revokes every token with that name
+  npm run token -- --help                                           prints this
 Uses DATABASE_URL, or the embedded database (joined if a hub is running on it, else started for the command).`;
 
+/** A mistake on the command line: the message and the usage, exit code 2. */
+class UsageError extends Error {}
+
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' } } });
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const command = positionals[0];
-  if (!command || !['create', 'list', 'revoke'].includes(command)) throw new Error(usage);
+  if (!command) throw new UsageError('a command is required');
+  if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   const { config } = loadHubConfig();
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: config.database.dataDir, join: true });
   const dataSource = await openDatabase({ url: process.env.DATABASE_URL || embedded!.url, poolSize: 2 });
@@ -47,6 +62,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n${usage}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

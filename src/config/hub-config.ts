@@ -28,7 +28,13 @@ export const sourceConfigSchema = z.object({
 export const hubConfigSchema = z.object({
   server: z.object({
     port: z.number().int().min(0).max(65535).default(4000),
-    host: z.string().default('0.0.0.0'),
+    /** The address to listen on: loopback unless set (`0.0.0.0` for every interface). The PORT and HOST environment variables win. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /**
+     * The environment variable holding the token `/metrics` requires (`Authorization: Bearer …`); unset, `/metrics`
+     * is open to whoever can reach the port.
+     */
+    metricsToken: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     /** Largest accepted request body. */
     bodyLimitBytes: z.number().int().positive().default(1_000_000),
     maxDepth: z.number().int().positive().default(12),
@@ -60,7 +66,7 @@ export const hubConfigSchema = z.object({
   }).strict().default({ dataDir: './data/postgres', poolSize: 10 }),
   /**
    * Which vendors run against local sandboxes: `all` (no real vendor), `missing` (every vendor no source
-   * configures), or `none`. Default: `all` without a config file, `none` with one.
+   * configures), or `none`. Default: `all` without a config file, `missing` with one.
    */
   sandboxes: z.enum(['all', 'missing', 'none']).optional(),
   sources: z.array(sourceConfigSchema).default([]),

@@ -30,11 +30,14 @@ export function parseHubConfig(text: string, origin: string): HubConfig {
   return parsed.data;
 }
 
-/** Reads HUB_CONFIG; no file means "everything on sandboxes". */
-export function loadHubConfig(path = process.env.HUB_CONFIG): { config: HubConfig; origin: string | null } {
+/**
+ * Reads HUB_CONFIG; no file means "everything on sandboxes", a file without `sandboxes` keeps a sandbox for every
+ * vendor it does not configure. The PORT and HOST environment variables override `server.port` and `server.host`.
+ */
+export function loadHubConfig(path = process.env.HUB_CONFIG, env: NodeJS.ProcessEnv = process.env): { config: HubConfig; origin: string | null } {
   if (!path) {
     const config = hubConfigSchema.parse({});
-    return { config: { ...config, sandboxes: config.sandboxes ?? 'all' }, origin: null };
+    return { config: withListenEnv({ ...config, sandboxes: config.sandboxes ?? 'all' }, env), origin: null };
   }
   let text: string;
   try {
@@ -43,5 +46,18 @@ export function loadHubConfig(path = process.env.HUB_CONFIG): { config: HubConfi
     throw new ConfigError(`HUB_CONFIG=${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const config = parseHubConfig(text, path);
-  return { config: { ...config, sandboxes: config.sandboxes ?? 'none' }, origin: path };
+  return { config: withListenEnv({ ...config, sandboxes: config.sandboxes ?? 'missing' }, env), origin: path };
+}
+
+/** `server.port` and `server.host` as the PORT and HOST environment variables set them, when they do. */
+export function withListenEnv(config: HubConfig, env: NodeJS.ProcessEnv): HubConfig {
+  const server = { ...config.server };
+  const port = env.PORT?.trim();
+  if (port) {
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new ConfigError(`PORT=${port}: not a port number (0-65535)`);
+    server.port = Number(port);
+  }
+  const host = env.HOST?.trim();
+  if (host) server.host = host;
+  return { ...config, server };
 }

@@ -3,6 +3,7 @@ import { manifestFor } from '../sources/index.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import type { HubConfig } from './hub-config.js';
 import { ConfigError, describeIssues } from './load-config.js';
+import { unknownKeys } from './unknown-keys.js';
 
 /** A sandbox the hub must start, and the source that will point at it once it listens. */
 export interface SandboxSourcePlan {
@@ -44,6 +45,7 @@ export function resolveConfiguredSources(config: HubConfig, env: NodeJS.ProcessE
     }
     const settings = manifest.settingsSchema.safeParse(source.settings);
     if (!settings.success) problems.push(describeIssues(settings.error, `${key}.settings.`));
+    problems.push(...unknownKeys(manifest.settingsSchema, source.settings, `${key}.settings`));
     resolved.push({
       name,
       vendor: source.vendor,

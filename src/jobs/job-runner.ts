@@ -14,6 +14,10 @@ import type { JobContext, JobDefinition } from './job-definition.js';
 const SOURCE_WATCH_MS = 5_000;
 /** Advisory lock namespace of job runs (the second key is the job name's hash). */
 const RUN_LOCK = 727274003;
+/** How often each replica looks for runs left RUNNING by a hub that died (also done at start). */
+const RECOVERY_WATCH_MS = 5_000;
+/** The error of a run whose hub stopped or crashed mid-run. */
+export const INTERRUPTED = 'interrupted: the hub running it stopped or crashed';
 
 interface JobData {
   trigger: 'SCHEDULE' | 'MANUAL';
@@ -41,6 +45,9 @@ export class JobRunner {
   private readonly log = childLogger({ component: 'jobs' });
   private started = false;
   private sourceWatch?: NodeJS.Timeout;
+  private recoveryWatch?: NodeJS.Timeout;
+  /** Jobs a run of which this process is executing (never taken for interrupted). */
+  private readonly executing = new Map<string, number>();
   /** Jobs whose interval the config sets (`jobs.<name>.intervalSeconds`): sources do not change it. */
   private readonly pinned: Set<string>;
 
@@ -76,7 +83,7 @@ export class JobRunner {
   async start(): Promise<void> {
     await this.boss.start();
     this.followSources();
-    for (const { definition, intervalSeconds } of this.jobs.values()) {
+    for (const { definition } of this.jobs.values()) {
       await this.boss.createQueue(definition.name, {
         name: definition.name,
         policy: 'standard',
@@ -87,12 +94,21 @@ export class JobRunner {
       }).catch((error: Error) => {
         if (!/already exists/.test(error.message)) throw error;
       });
+    }
+    // Before this replica takes any job: what is RUNNING now and not locked by a live replica was left by a dead one.
+    await this.recoverInterrupted();
+    for (const { definition, intervalSeconds } of this.jobs.values()) {
       const workerId = await this.boss.work<JobData>(definition.name, { pollingIntervalSeconds: 0.5, batchSize: 1 },
         async ([job]) => this.execute(definition, job.id, job.data?.trigger ?? 'SCHEDULE', (job as { retryCount?: number }).retryCount ?? 0));
       this.workers.set(definition.name, workerId);
       this.schedule(definition.name, intervalSeconds);
     }
     this.started = true;
+    // Another replica that dies is noticed here within a watch period, not only when it restarts.
+    this.recoveryWatch = setInterval(() => {
+      this.recoverInterrupted().catch((error: Error) => this.log.warn({ err: error }, 'could not look for interrupted runs'));
+    }, RECOVERY_WATCH_MS);
+    this.recoveryWatch.unref();
     if (this.sources) {
       // Another replica's updateSource reaches this one within a watch period, not only at its next run.
       this.sourceWatch = setInterval(() => {
@@ -115,6 +131,7 @@ export class JobRunner {
    */
   quiesce(): void {
     clearInterval(this.sourceWatch);
+    clearInterval(this.recoveryWatch);
     for (const timer of this.tickers.values()) clearInterval(timer);
     this.tickers.clear();
     this.shutdown.abort();
@@ -172,6 +189,49 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Runs left RUNNING by a hub that died (SIGKILL, lost host) are marked FAILED (INTERRUPTED) and their job is
+   * queued again at once, not at its next interval (the scheduled slot may still be taken by the dead run). A run
+   * is only taken for dead when its job's run lock is free: a live replica running it holds that lock on its own
+   * connection, and Postgres frees it the moment the dead one's connection goes.
+   */
+  async recoverInterrupted(): Promise<void> {
+    const running = await this.dataSource.query<Array<{ job_name: string }>>(`SELECT DISTINCT job_name FROM job_run WHERE state = 'RUNNING'`);
+    for (const { job_name: name } of running) {
+      if (!this.jobs.has(name) || this.executing.has(name) || this.shutdown.signal.aborted) continue;
+      const interrupted = await this.failRunsOfDeadHubs(name);
+      if (interrupted.length === 0) continue;
+      this.log.warn({ job: name, runs: interrupted }, 'runs interrupted by a hub that stopped or crashed; running the job again');
+      for (const runId of interrupted) {
+        jobRuns.inc({ job: name, state: 'FAILED' });
+        await this.events.publish({ kind: SyncEventKind.JOB_FAILED, message: `${name} run ${runId} was ${INTERRUPTED}; it runs again now`, details: { job: name, runId, interrupted: true } })
+          .catch(() => undefined);
+      }
+      // Not a scheduled tick: the dead run may hold this interval's singleton slot.
+      await this.send(name, 'SCHEDULE', {});
+      const worker = this.workers.get(name);
+      if (worker) this.boss.notifyWorker(worker);
+    }
+  }
+
+  /** Under the job's run lock, if free: its RUNNING runs belong to no live hub. Returns the ids marked FAILED. */
+  private async failRunsOfDeadHubs(name: string): Promise<string[]> {
+    const client = await poolOf(this.dataSource).connect();
+    try {
+      const [lock] = (await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [RUN_LOCK, name])).rows;
+      if (!lock.locked) return [];
+      try {
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE job_run SET state = 'FAILED', finished_at = now(), error = $2 WHERE job_name = $1 AND state = 'RUNNING' RETURNING id`, [name, INTERRUPTED]);
+        return rows.map((row) => row.id);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [RUN_LOCK, name]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   private schedule(name: string, intervalSeconds: number): void {
     const existing = this.tickers.get(name);
     if (existing) clearInterval(existing);
@@ -202,9 +262,21 @@ export class JobRunner {
   }
 
   private async execute(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
-    const runs = this.dataSource.getRepository(JobRunEntity);
     // Taken between quiesce() and pg-boss stopping: hand it back (pg-boss retries it here after a restart, or elsewhere).
     if (this.shutdown.signal.aborted) throw new Error('the hub is shutting down; the run is retried');
+    const name = definition.name;
+    this.executing.set(name, (this.executing.get(name) ?? 0) + 1);
+    try {
+      return await this.executeWithLock(definition, queueJobId, trigger, retryCount);
+    } finally {
+      const left = (this.executing.get(name) ?? 1) - 1;
+      if (left > 0) this.executing.set(name, left);
+      else this.executing.delete(name);
+    }
+  }
+
+  private async executeWithLock(definition: JobDefinition, queueJobId: string, trigger: JobData['trigger'], retryCount: number): Promise<unknown> {
+    const runs = this.dataSource.getRepository(JobRunEntity);
     const lock = await this.acquireRunLock(definition.name, trigger);
     if (!lock) {
       // A scheduled tick while the job runs elsewhere: that run covers it; leave no trace of this one.
@@ -249,7 +321,7 @@ export class JobRunner {
       this.followSources();
     }
     // Holding the lock, any other RUNNING run of this job belonged to a hub that stopped or crashed mid-run.
-    await runs.createQueryBuilder().update().set({ state: 'FAILED', finishedAt: () => 'now()', error: 'interrupted: the hub running it stopped or crashed' })
+    await runs.createQueryBuilder().update().set({ state: 'FAILED', finishedAt: () => 'now()', error: INTERRUPTED })
       .where('job_name = :name AND state = :state AND queue_job_id <> :queueJobId', { name: definition.name, state: 'RUNNING', queueJobId })
       .execute();
     const run = await this.recordRun(definition.name, trigger, queueJobId);

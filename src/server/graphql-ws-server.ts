@@ -33,7 +33,16 @@ const unauthenticated = (message: string) => new GraphQLError(message, { extensi
 export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: GraphQLSchema, rules: ValidationRule[]) {
   const settings = hub.config.server;
   const development = settings.development;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: settings.bodyLimitBytes });
+  // Upgrades are handed over here rather than with `server:`, so a listen error (port in use) stays the HTTP
+  // server's own and graphql-ws does not report it as an internal WebSocket error.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: settings.bodyLimitBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://hub').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  });
   const live = new Map<SocketContext, { token: string; principal: Principal }>();
 
   const tokenOf = (ctx: SocketContext): string | null => {

@@ -10,10 +10,11 @@ import { authorizeOperation, type Principal } from '../auth/authorize-operation.
 import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
-import { graphqlRequests, metricsRegistry } from '../observability/metrics.js';
+import { graphqlRequests } from '../observability/metrics.js';
 import { formatError } from './format-error.js';
 import { startGraphqlWs } from './graphql-ws-server.js';
 import { httpErrorHandler, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
 import { limitRules } from './validation-rules.js';
 
 export interface RunningHttpServer {
@@ -96,9 +97,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
     const ready = checks.database && checks.jobs;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint(settings.metricsToken));
   app.use(
     '/graphql',
     requestDeadline(settings.requestTimeoutMs),

@@ -7,6 +7,8 @@ import { SourceHealthTracker, type SourceHealthState } from '../sources/health/s
 import { manifestFor } from '../sources/index.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { SourceEntity } from '../store/entities/index.js';
+import { sourceCallGate } from './source-call-gate.js';
+import type { SourcePauses } from './source-pauses.js';
 import { sourceRateLimiter } from './source-rate-limiter.js';
 
 export interface RegisteredSource {
@@ -31,6 +33,8 @@ export class SourceRegistry {
     private readonly dataSource: DataSource,
     /** Told when a source's health status changes (HEALTHY -> DEGRADED -> DOWN and back). */
     private readonly onStatusChange?: (source: RegisteredSource, state: SourceHealthState, previous: SourceHealthState) => void,
+    /** The sources' 429 pauses, shared by every replica: each call waits out its source's. */
+    private readonly pauses?: SourcePauses,
   ) {
     this.health = new SourceHealthTracker((name, state, previous) => {
       void this.persistHealth(name, state);
@@ -117,7 +121,9 @@ export class SourceRegistry {
     if (!client) {
       const manifest = manifestFor(source.config.vendor);
       if (!manifest) throw new Error(`no adapter for ${source.config.vendor}`);
-      client = manifest.createClient(source.config, { health: this.health, limiter: this.rateLimiter(source.config) });
+      const rateLimit = this.rateLimiter(source.config);
+      const limiter = this.pauses ? sourceCallGate(this.pauses, source.config, rateLimit) : rateLimit;
+      client = manifest.createClient(source.config, { health: this.health, limiter });
       this.clients.set(name, client);
     }
     return client as T;

@@ -23,6 +23,7 @@ it('logs TLS verification off once at start, naming that source and no other', a
   const dir = mkdtempSync(join(tmpdir(), 'sg-tls-notice-'));
   const config = join(dir, 'hub.json');
   writeFileSync(config, JSON.stringify({
+    sandboxes: 'none',
     server: { port: 0, host: '127.0.0.1' },
     database: { dataDir: join(dir, 'postgres') },
     sources: [

@@ -38,6 +38,7 @@ it(`survives ${KILLS} SIGKILLs during a ${TICKETS}-ticket backfill without losin
   const dir = mkdtempSync(join(tmpdir(), 'sg-crash-'));
   const config = join(dir, 'hub.yaml');
   writeFileSync(config, JSON.stringify({
+    sandboxes: 'none',
     server: { port: 0, host: '127.0.0.1' },
     database: { dataDir: join(dir, 'postgres') },
     jobs: { 'ctp-resilient-sync': { intervalSeconds: 1 }, 'event-retention': { intervalSeconds: 0 } },

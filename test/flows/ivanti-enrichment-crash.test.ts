@@ -67,6 +67,7 @@ it(`survives ${KILLS} SIGKILLs during the playbook without noting, recording or 
   const config = join(dir, 'hub.yaml');
   const unmetered = { quota: { perMinute: null, perHour: null, perDay: null } };
   writeFileSync(config, JSON.stringify({
+    sandboxes: 'none',
     server: { port: 0, host: '127.0.0.1' },
     database: { dataDir: join(dir, 'postgres') },
     jobs: { 'ivanti-enrichment': { intervalSeconds: 1 }, 'event-retention': { intervalSeconds: 0 } },

@@ -2,22 +2,64 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadHubConfig, parseHubConfig } from '../../src/config/load-config.js';
+import { plannedSandboxes, resolveConfiguredSources } from '../../src/config/resolve-sources.js';
+import { VENDORS } from '../../src/domain/vendor.js';
 
 describe('hub config', () => {
   it('means "everything on sandboxes" when there is no file', () => {
-    const { config, origin } = loadHubConfig(undefined);
+    const { config, origin } = loadHubConfig(undefined, {});
     expect(origin).toBeNull();
     expect(config.sandboxes).toBe('all');
     expect(config.server.port).toBe(4000);
   });
 
-  it('reads YAML, applies defaults, and defaults to no sandboxes when a file exists', () => {
+  it('reads YAML, applies defaults, and keeps a sandbox for every vendor a file does not configure', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-config-'));
     const file = join(dir, 'hub.yaml');
     writeFileSync(file, 'server:\n  port: 4555\nsources: []\n');
-    const { config } = loadHubConfig(file);
+    const { config } = loadHubConfig(file, {});
     expect(config.server.port).toBe(4555);
-    expect(config.sandboxes).toBe('none');
+    expect(config.server.host).toBe('127.0.0.1');
+    expect(config.sandboxes).toBe('missing');
+    expect(plannedSandboxes(config, []).map((p) => p.vendor)).toEqual(VENDORS);
+    writeFileSync(file, 'sandboxes: none\n');
+    expect(loadHubConfig(file, {}).config.sandboxes).toBe('none');
+  });
+
+  it('takes PORT and HOST from the environment over the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-config-'));
+    const file = join(dir, 'hub.yaml');
+    writeFileSync(file, 'server:\n  port: 4555\n  host: 127.0.0.1\n');
+    const fromEnv = loadHubConfig(file, { PORT: '4777', HOST: '0.0.0.0' }).config.server;
+    expect([fromEnv.port, fromEnv.host]).toEqual([4777, '0.0.0.0']);
+    expect(loadHubConfig(undefined, { PORT: '4888' }).config.server.port).toBe(4888);
+    expect(() => loadHubConfig(undefined, { PORT: 'high' })).toThrow(/PORT=high: not a port number/);
+    expect(() => loadHubConfig(undefined, { PORT: '70000' })).toThrow(ConfigError);
+  });
+
+  it('names unknown keys in a vendor\'s settings', () => {
+    const config = parseHubConfig([
+      'sources:',
+      '  - vendor: SECUREWORKS_CTP',
+      '    baseUrl: https://ctp.example',
+      '    credentials: { username: SG_T_USER, password: SG_T_PASSWORD }',
+      '    settings:',
+      '      concurency: 4',
+      '      ticketQueries: [{ ticketType: INCIDENT, surprise: 1 }]',
+    ].join('\n'), 'hub.yaml');
+    const env = { SG_T_USER: 'u', SG_T_PASSWORD: 'p' };
+    expect(() => resolveConfiguredSources(config, env)).toThrow(/sources\.0\.settings\.concurency: unknown setting — did you mean 'concurrency'\?/);
+    let message = '';
+    try {
+      resolveConfiguredSources(config, env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/sources\.0\.settings\.ticketQueries\.0\.surprise: unknown setting/);
+    // Known keys pass.
+    const good = parseHubConfig(['sources:', '  - vendor: SECUREWORKS_CTP', '    baseUrl: https://ctp.example',
+      '    credentials: { username: SG_T_USER, password: SG_T_PASSWORD }', '    settings: { concurrency: 4 }'].join('\n'), 'hub.yaml');
+    expect(resolveConfiguredSources(good, env)[0].settings).toMatchObject({ concurrency: 4 });
   });
 
   it('names the key at fault in a bad file', () => {

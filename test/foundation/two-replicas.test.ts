@@ -23,7 +23,7 @@ describe('two replicas on one PostgreSQL', () => {
       ...(process.env.DATABASE_URL ? {} : { embeddedDataDir: join(dir, 'postgres') }),
     });
     const config = join(dir, 'hub.yaml');
-    writeFileSync(config, `server:\n  port: 0\n  host: 127.0.0.1\njobs:\n  event-retention:\n    intervalSeconds: 2\n`);
+    writeFileSync(config, `sandboxes: none\nserver:\n  port: 0\n  host: 127.0.0.1\njobs:\n  event-retention:\n    intervalSeconds: 2\n`);
     // On the embedded database, the URL a user is pointed to: the mode-0600 file in its data folder.
     const embedded = hubA.database.embedded;
     const url = embedded ? readFileSync(embedded.urlFile, 'utf8').trim() : hubA.database.url;

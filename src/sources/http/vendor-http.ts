@@ -19,6 +19,11 @@ export interface HealthSink {
  */
 export interface CallLimiter {
   acquire(): Promise<() => Promise<void>>;
+  /**
+   * The vendor answered 429: no call to the source may start for `waitMs` (what it announced), or for a shared
+   * backoff when it announced nothing (null). Takes effect before it returns.
+   */
+  pause?(waitMs: number | null, reason: string): void;
 }
 
 export interface TlsOptions {
@@ -268,6 +273,8 @@ export class VendorHttp {
         dispatcher: this.dispatcher, maxRedirections: MAX_REDIRECTIONS,
       });
       vendorCalls.inc({ vendor: this.options.vendor, status: String(response.statusCode) });
+      // As soon as the status is known (before the body is read): the other calls of this source must not start inside the window.
+      if (response.statusCode === 429) this.pauseSource(response.headers);
       const ok = (response.statusCode >= 200 && response.statusCode < 300) || accepted.includes(response.statusCode);
       if (readText || !ok) {
         return { status: response.statusCode, headers: response.headers, text: await response.body.text(), body: null };
@@ -297,13 +304,8 @@ export class VendorHttp {
       if (retryAfterMs(header(headers, 'retry-after')) > this.maxRetryAfterMs) return null;
       // "Not now" is safe to repeat; another failure of a create may have created it.
       if (!repeatable && status !== 429) return null;
-      const wait = WAIT_HEADERS.map((name) => header(headers, name)).find((value) => value !== null);
-      if (wait && AFTER_STATUS.includes(status)) {
-        let after = Number(wait) * 1000;
-        if (Number.isNaN(after)) after = Date.parse(wait) - Date.now();
-        else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
-        return Math.max(0, after < this.maxRetryAfterMs ? after : this.maxRetryAfterMs);
-      }
+      const after = AFTER_STATUS.includes(status) ? waitHeaderMs(headers) : null;
+      if (after !== null) return Math.max(0, after < this.maxRetryAfterMs ? after : this.maxRetryAfterMs);
     } else if (!repeatable && !neverSent(failure)) {
       // A timeout or a connection lost after the request went out: a create may have happened.
       return null;
@@ -320,6 +322,21 @@ export class VendorHttp {
     const base = hash === -1 ? url : url.slice(0, hash);
     const question = base.indexOf('?');
     return `${question === -1 ? base : base.slice(0, question)}?${query}${hash === -1 ? '' : url.slice(hash)}`;
+  }
+
+  /**
+   * A 429: pauses every call to the source (on every replica, through the limiter) for the wait it announces —
+   * Retry-After or a rate-limit reset header, or the vendor's own way — or a shared backoff when it says nothing.
+   */
+  private pauseSource(headers: IncomingHttpHeaders): void {
+    if (!this.options.limiter?.pause) return;
+    let wait = waitHeaderMs(headers);
+    if (wait === null) {
+      const seconds = this.options.rateLimitWaitSeconds?.(toHeaders(headers));
+      wait = seconds === undefined ? null : seconds * 1000;
+    }
+    const announced = header(headers, 'retry-after');
+    this.options.limiter.pause(wait === null ? null : Math.max(0, wait), announced ? `HTTP 429, Retry-After ${announced}` : 'HTTP 429');
   }
 
   private retryAfter(answer: Answer): string | null {
@@ -392,6 +409,16 @@ export function backoff(attempt: number, limitMs: number): number {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The first wait header's value in ms (seconds, an epoch timestamp or an HTTP date); null when none is there or readable. */
+function waitHeaderMs(headers: IncomingHttpHeaders): number | null {
+  const wait = WAIT_HEADERS.map((name) => header(headers, name)).find((value) => value !== null);
+  if (!wait) return null;
+  let after = Number(wait) * 1000;
+  if (Number.isNaN(after)) after = Date.parse(wait) - Date.now();
+  else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
+  return Number.isNaN(after) ? null : after;
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date); 0 when absent or unreadable. */
