@@ -113,12 +113,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onStop('jobs', () => jobs.stop());
 
     const schema = await buildGraphSchema();
-    const http = await startHttpServer(services, schema);
+    let developmentToken: string | null = null;
+    // The console and the explorer pre-fill it for a browser on this machine (see server/web-console.ts).
+    const http = await startHttpServer(services, schema, { developmentToken: () => developmentToken });
     onStop('HTTP server', () => http.close());
     // Runs first (steps stop in reverse): stop taking jobs before draining HTTP, so a `runJob` waiting on a run answers at once.
     onStop('job intake', async () => jobs.quiesce());
 
-    let developmentToken: string | null = null;
     if (options.developmentToken ?? sandboxSources.length > 0) {
       await tokens.revokeByName('development');
       developmentToken = (await tokens.create('development', 'ADMIN')).token;

@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const lines = [
     `socgraph ready`,
     `  GraphQL (HTTP + graphql-ws): ${hub.http.url}`,
+    `  console: ${hub.http.url.replace(/\/graphql$/, '/')}   explorer: ${hub.http.url} (in a browser)`,
     `  database: ${hub.database.embedded ? `embedded PGlite at ${hub.database.embedded.location}` : 'PostgreSQL from DATABASE_URL'}`,
     `  config: ${origin ?? '(none: every vendor on its sandbox)'}`,
     ...[...hub.sandboxes.entries()].map(([name, s]) => `  sandbox ${name}: ${s.apiUrl} (control: ${s.origin}/__sandbox/)`),

@@ -16,6 +16,7 @@ import { graphqlRequests, metricsRegistry } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
 import { formatError } from './format-error.js';
 import { limitRules } from './validation-rules.js';
+import { mountWebConsole, type WebConsoleOptions } from './web-console.js';
 
 export interface RunningHttpServer {
   url: string;
@@ -28,7 +29,7 @@ export interface RunningHttpServer {
  * GraphQL over HTTP and graphql-ws on the same path, plus /healthz, /readyz and /metrics.
  * Authorization is decided per operation from its root fields (see root-field-roles.ts).
  */
-export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): Promise<RunningHttpServer> {
+export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, web: WebConsoleOptions = { developmentToken: () => null }): Promise<RunningHttpServer> {
   const settings = hub.config.server;
   const development = settings.development;
   const app = express();
@@ -122,6 +123,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
   app.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
+  mountWebConsole(app, web);
   app.use(
     '/graphql',
     express.json({ limit: settings.bodyLimitBytes }),
