@@ -29,7 +29,8 @@ declare global {
  */
 export function createHubClient(token: string): HubClient {
   const listeners = new Set<(state: LiveState) => void>();
-  const emit = (state: LiveState) => listeners.forEach((l) => l(state));
+  let current: LiveState = 'connecting';
+  const emit = (state: LiveState) => { current = state; listeners.forEach((l) => l(state)); };
   let socket: WebSocket | null = null;
   let hold: Promise<void> | null = null;
   let release: () => void = () => undefined;
@@ -63,6 +64,7 @@ export function createHubClient(token: string): HubClient {
   const urql = new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
+    preferGetMethod: false, // POST: the hub's CSRF guard refuses simple GETs
     fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
     exchanges: [cacheExchange, fetchExchange, subscriptionExchange({
       forwardSubscription: (request) => ({
@@ -72,7 +74,11 @@ export function createHubClient(token: string): HubClient {
   });
   return {
     token, urql, ws,
-    onLiveState(listener) { listeners.add(listener); return () => listeners.delete(listener); },
+    onLiveState(listener) {
+      listeners.add(listener);
+      listener(current);
+      return () => { listeners.delete(listener); };
+    },
     dispose() { void ws.dispose(); },
   };
 }

@@ -77,7 +77,7 @@ export function Jobs() {
             <p className="muted">{job.description}</p>
             <p>Every {job.intervalSeconds ? `${job.intervalSeconds} s` : '— (on demand only)'}</p>
             {job.lastRun ? <RunView run={job.lastRun} /> : <p>Never run.</p>}
-            {can(session, 'OPERATOR') && <button type="button" onClick={() => runNow(job.name)} aria-label={`Run ${job.name} now`}>Run now</button>}
+            {can(session, 'OPERATOR') && <button type="button" onClick={() => runNow(job.name)} aria-label={`Run now: ${job.name}`}>Run now</button>}
           </li>
         ))}
       </ul>
