@@ -45,10 +45,17 @@ describe('GraphQL explorer', () => {
     });
     await page.goto(hub.http.url);
     await page.locator('.graphiql-container').waitFor();
+    // Docs from introspection: the schema's root types are listed.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    await page.getByText('Root Types').waitFor();
+    await page.locator('.graphiql-doc-explorer').getByText('Subscription', { exact: true }).waitFor();
+    const unauthorised: string[] = [];
+    page.on('response', (response) => { if (response.status() === 401) unauthorised.push(response.url()); });
     await page.getByRole('button', { name: /Execute query/i }).click();
     await page.locator('.result-window').filter({ hasText: '"role": "ADMIN"' }).waitFor();
     await screenshot(page, 'explorer');
     expect(foreign).toEqual([]);
+    expect(unauthorised).toEqual([]);
     await context.close();
   });
 });
