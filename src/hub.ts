@@ -14,6 +14,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { logger } from './observability/logger.js';
 import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
 import { buildGraphSchema } from './server/graph-schema.js';
+import { refuseStaleSandboxData } from './db/stale-sandbox-data.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
 import type { HubServices } from './services/hub-services.js';
 import { SourceRegistry } from './services/source-registry.js';
@@ -30,6 +31,11 @@ export interface HubOptions {
   embeddedDataDir?: string | 'memory';
   /** Jobs in addition to the hub's own (tests use this to exercise the scheduler). */
   extraJobs?: (hub: Omit<HubServices, 'jobs'>) => JobDefinition[];
+  /**
+   * Refuse to start sandboxes on a database holding an earlier run's sandbox data (`npm start`; see
+   * db/stale-sandbox-data.ts). Off by default: tests start sandboxes on databases they prepared.
+   */
+  refuseStaleSandboxData?: boolean;
   /** Create a development ADMIN token (done when running on sandboxes). */
   developmentToken?: boolean;
 }
@@ -69,6 +75,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onStop('database pool', () => dataSource.destroy());
 
     const configured = config.sandboxes === 'all' ? [] : resolveConfiguredSources(config);
+    if (options.refuseStaleSandboxData && plannedSandboxes(config, configured).length > 0) {
+      await refuseStaleSandboxData(dataSource, embedded ? `the data folder (${embedded.location})` : 'the database');
+    }
     const sandboxes = new Map<string, RunningSandbox>();
     const sandboxSources: SourceConfig[] = [];
     for (const plan of plannedSandboxes(config, configured)) {

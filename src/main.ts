@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadHubConfig } from './config/load-config.js';
+import { StaleSandboxDataError } from './db/stale-sandbox-data.js';
 import { startHub } from './hub.js';
 import { logger } from './observability/logger.js';
 
 /** `npm start`: the hub on the embedded database and sandboxes unless configured otherwise. */
 async function main(): Promise<void> {
   const { config, origin } = loadHubConfig();
-  const hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+  const hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined, refuseStaleSandboxData: true });
   const lines = [
     `socgraph ready`,
     `  GraphQL (HTTP + graphql-ws): ${hub.http.url}`,
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StaleSandboxDataError) {
     process.stderr.write(`socgraph: ${error.message}\n`);
   } else {
     logger.fatal({ err: error }, 'socgraph failed to start');
