@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   enrichment: async () => (await import('./enrichment.js')).run(),
   'http-client': async () => (await import('./http-client.js')).run(),
   startup: async () => (await import('./startup.js')).run(),
+  console: async () => (await import('./console.js')).run(),
 };
 
 const name = process.argv[2];

@@ -88,7 +88,8 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
     const waiting = await pair.ctp.countUpdates({ ticketType: query.ticketType, groupingType: query.groupingType })
       .catch((error: Error) => { log.debug({ err: error.message }, 'CTP ticket count unavailable; progress without a total'); return null; });
     const total = waiting === null ? null : totals.tickets + waiting;
-    ctx.reportProgress({ done: totals.tickets, total });
+    // A run with nothing waiting stays quiet (no progress event or log line every poll).
+    if (waiting !== 0) ctx.reportProgress({ done: totals.tickets, total });
     for (;;) {
       if (signal.aborted) return;
       const page = await pair.ctp.fetchUpdates({ ...query, limit: pair.settings.queryLimit });
