@@ -6,6 +6,7 @@ import { vendorLabel, when } from '../format.js';
 interface Source {
   id: string; name: string; vendor: string; enabled: boolean; pollIntervalSeconds: number; sandbox: boolean; baseUrl: string;
   health: { status: string; consecutiveFailures: number; lastError: string | null; lastErrorAt: string | null; lastSuccessAt: string | null };
+  quota: Array<{ kind: string; window: string; limit: number; used: number; blockedUntil: string | null }>;
 }
 
 /** Every configured vendor connection: health, and (ADMIN) on/off and poll interval. */
@@ -15,7 +16,7 @@ export function Sources() {
   const [sources, setSources] = useState<Source[]>([]);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const load = useCallback(() => request<{ sources: Source[] }>(client,
-    '{ sources { id name vendor enabled pollIntervalSeconds sandbox baseUrl health { status consecutiveFailures lastError lastErrorAt lastSuccessAt } } }')
+    '{ sources { id name vendor enabled pollIntervalSeconds sandbox baseUrl health { status consecutiveFailures lastError lastErrorAt lastSuccessAt } quota { kind window limit used blockedUntil } } }')
     .then((d) => setSources(d.sources)).catch((e: Error) => setMessage({ error: true, text: e.message })), [client]);
   useEffect(() => {
     void load();
@@ -39,7 +40,7 @@ export function Sources() {
       {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
       <div className="table-wrap">
         <table className="data">
-          <thead><tr><th scope="col">Name</th><th scope="col">Vendor</th><th scope="col">Health</th><th scope="col">Last success</th><th scope="col">Last error</th><th scope="col">Enabled</th><th scope="col">Poll every (s)</th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Vendor</th><th scope="col">Health</th><th scope="col">Last success</th><th scope="col">Last error</th><th scope="col">Quota use</th><th scope="col">Enabled</th><th scope="col">Poll every (s)</th></tr></thead>
           <tbody>
             {sources.map((s) => (
               <tr key={s.id}>
@@ -48,6 +49,12 @@ export function Sources() {
                 <td><span className={`badge health-${s.health.status.toLowerCase()}`}>{s.health.status}</span></td>
                 <td>{when(s.health.lastSuccessAt)}</td>
                 <td>{s.health.lastError ? `${when(s.health.lastErrorAt)}: ${s.health.lastError}` : '—'}</td>
+                <td>{s.quota.length === 0 ? '—' : (
+                  <ul className="quota">{s.quota.map((q) => (
+                    <li key={`${q.kind}-${q.window}`}>{q.window.toLowerCase()}{q.kind === 'RATE_LIMIT' ? ' (rate limit)' : ''}: {q.used} of {q.limit}
+                      {q.blockedUntil && <> · blocked until {when(q.blockedUntil)}</>}</li>
+                  ))}</ul>
+                )}</td>
                 <td>{admin
                   ? <input type="checkbox" checked={s.enabled} aria-label={`${s.name} enabled`} onChange={(e) => update(s, { enabled: e.target.checked })} />
                   : s.enabled ? 'yes' : 'no'}</td>
@@ -57,7 +64,6 @@ export function Sources() {
           </tbody>
         </table>
       </div>
-      <p className="muted">Quota use per window is not shown yet (see the README).</p>
     </section>
   );
 }
