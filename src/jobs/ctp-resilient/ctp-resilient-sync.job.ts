@@ -84,12 +84,9 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
   const limit = pLimit(pair.settings.concurrency);
   for (const query of pair.settings.ticketQueries) {
     const failedThisRun = new Set<string>();
-    // Progress: tickets synced of those waiting in the feed when this query started (CTP's count endpoint).
-    const waiting = await pair.ctp.countUpdates({ ticketType: query.ticketType, groupingType: query.groupingType })
-      .catch((error: Error) => { log.debug({ err: error.message }, 'CTP ticket count unavailable; progress without a total'); return null; });
-    const total = waiting === null ? null : totals.tickets + waiting;
-    // A run with nothing waiting stays quiet (no progress event or log line every poll).
-    if (waiting !== 0) ctx.reportProgress({ done: totals.tickets, total });
+    // Progress: tickets synced of those waiting in the feed (CTP's count endpoint, asked once the first page is in
+    // hand, so a run with nothing waiting makes no extra call and reports nothing).
+    let total: number | null | undefined;
     for (;;) {
       if (signal.aborted) return;
       const page = await pair.ctp.fetchUpdates({ ...query, limit: pair.settings.queryLimit });
@@ -97,6 +94,12 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
       // Tickets that already failed in this run come back until acknowledged: do not retry them in a loop.
       const fresh = page.filter((t) => !failedThisRun.has(`${t.ticketId}@${t.version}`));
       if (fresh.length === 0) break;
+      if (total === undefined) {
+        const waiting = await pair.ctp.countUpdates({ ticketType: query.ticketType, groupingType: query.groupingType })
+          .catch((error: Error) => { log.debug({ err: error.message }, 'CTP ticket count unavailable; progress without a total'); return null; });
+        total = waiting === null ? null : totals.tickets + waiting;
+        ctx.reportProgress({ done: totals.tickets, total });
+      }
       const done: CtpTicket[] = [];
       const record: PageRecord = { events: [], writesDone: [] };
       const { events } = record;
@@ -105,7 +108,7 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
         'mirroring a page of CTP tickets at once failed; mirroring them one by one'));
       await Promise.all(fresh.map((ticket, index) => limit(async () => {
         totals.tickets += 1;
-        ctx.reportProgress({ done: totals.tickets, total });
+        ctx.reportProgress({ done: totals.tickets, total: total ?? null });
         try {
           const outcome = await sync.sync(ticket, record, mirrored[index]);
           totals.incidentsCreated += Number(outcome.incidentCreated);

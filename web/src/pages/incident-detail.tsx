@@ -71,7 +71,7 @@ export function IncidentDetail({ id }: { id: string }) {
         <dt>Updated</dt><dd>{when(incident.updatedAt)}</dd>
         {incident.closedAt && <><dt>Closed</dt><dd>{when(incident.closedAt)} — {incident.resolution} {incident.resolutionSummary}</dd></>}
       </dl>
-      {incident.description && <p className="description">{incident.description}</p>}
+      {incident.description && <p className="description">{plainText(incident.description)}</p>}
       <div className="columns">
         <div>
           {can(session, 'OPERATOR') && incident.status === 'OPEN' && <CloseForm incident={incident} onClosed={() => load(false)} />}
@@ -171,4 +171,9 @@ function EnrichNow({ indicators, onDone }: { indicators: Indicator[]; onDone(): 
   return (
     <p><button type="button" onClick={run}>Enrich now</button> {status && <span role="status">{status}</span>}</p>
   );
+}
+
+/** Platforms store descriptions as HTML (Resilient's rich text): shown as its text, never rendered as markup. */
+function plainText(html: string): string {
+  return new DOMParser().parseFromString(html, 'text/html').body.textContent?.trim() ?? '';
 }
