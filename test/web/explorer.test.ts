@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { SyncEventKind } from '../../src/events/sync-event-kind.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
@@ -56,6 +57,15 @@ describe('GraphQL explorer', () => {
     await screenshot(page, 'explorer');
     expect(foreign).toEqual([]);
     expect(unauthorised).toEqual([]);
+
+    // A subscription runs over graphql-ws with the same headers (as connectionParams): a new event shows up.
+    await page.locator('.graphiql-query-editor .CodeMirror').first().evaluate((editor) => {
+      (editor as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue('subscription { syncEvents(kinds: [SYNC_WARNING]) { kind message } }');
+    });
+    await page.getByRole('button', { name: /Execute query/i }).click();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await hub.services.events.publish({ kind: SyncEventKind.SYNC_WARNING, message: 'seen by the explorer' });
+    await page.locator('.result-window').filter({ hasText: 'seen by the explorer' }).waitFor();
     await context.close();
   });
 });
