@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   'http-client': async () => (await import('./http-client.js')).run(),
   read: async () => (await import('./read.js')).run(),
   startup: async () => (await import('./startup.js')).run(),
+  console: async () => (await import('./console.js')).run(),
 };
 
 const name = process.argv[2];

@@ -14,6 +14,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { logger } from './observability/logger.js';
 import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
 import { buildGraphSchema } from './server/graph-schema.js';
+import { refuseStaleSandboxData } from './db/stale-sandbox-data.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
 import type { HubServices } from './services/hub-services.js';
 import { SourcePauses } from './services/source-pauses.js';
@@ -31,6 +32,11 @@ export interface HubOptions {
   embeddedDataDir?: string;
   /** Jobs in addition to the hub's own (tests use this to exercise the scheduler). */
   extraJobs?: (hub: Omit<HubServices, 'jobs'>) => JobDefinition[];
+  /**
+   * Refuse to start sandboxes on a database holding an earlier run's sandbox data (`npm start`; see
+   * db/stale-sandbox-data.ts). Off by default: tests start sandboxes on databases they prepared.
+   */
+  refuseStaleSandboxData?: boolean;
   /**
    * Create a development ADMIN token for this run. Default: only when every source is a sandbox and the hub
    * listens on loopback (see developmentTokenAllowed). It is revoked at shutdown, and at the next start if the run crashed.
@@ -72,6 +78,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onStop('database pool', () => dataSource.destroy());
 
     const configured = config.sandboxes === 'all' ? [] : resolveConfiguredSources(config);
+    if (options.refuseStaleSandboxData && plannedSandboxes(config, configured).length > 0) {
+      await refuseStaleSandboxData(dataSource, embedded ? `the data folder (${embedded.location})` : 'the database');
+    }
     const sandboxes = new Map<string, RunningSandbox>();
     const sandboxSources: SourceConfig[] = [];
     for (const plan of plannedSandboxes(config, configured)) {
@@ -118,14 +127,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onStop('jobs', () => jobs.stop());
 
     const schema = await buildGraphSchema();
-    const http = await startHttpServer(services, schema);
+    let developmentToken: string | null = null;
+    // The console and the explorer pre-fill it for a browser on this machine (see server/web-console.ts).
+    const http = await startHttpServer(services, schema, { developmentToken: () => developmentToken });
     onStop('HTTP server', () => http.close());
     // Runs first (steps stop in reverse): stop taking jobs before draining HTTP, so a `runJob` waiting on a run answers at once.
     onStop('job intake', async () => jobs.quiesce());
 
     // A development token left by a run that crashed works no more, whatever this run does.
     await tokens.revokeByName(DEVELOPMENT_TOKEN_NAME);
-    let developmentToken: string | null = null;
     if (options.developmentToken ?? developmentTokenAllowed(config, configured, sandboxSources)) {
       developmentToken = (await tokens.create(DEVELOPMENT_TOKEN_NAME, 'ADMIN')).token;
       // Runs before the HTTP server drains (steps stop in reverse), while the database is still open.

@@ -2,6 +2,7 @@ import './production-mode.js';
 import 'reflect-metadata';
 import { ConfigError, loadHubConfig } from './config/load-config.js';
 import { EmbeddedPostgresError } from './db/postgres-binaries.js';
+import { StaleSandboxDataError } from './db/stale-sandbox-data.js';
 import { isLoopbackHost, redactUrl, startHub } from './hub.js';
 import { logger } from './observability/logger.js';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
-    hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined });
+    hub = await startHub({ config, databaseUrl: process.env.DATABASE_URL || undefined, refuseStaleSandboxData: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConfigError(`port ${config.server.port} on ${config.server.host} is in use: stop what holds it, or pick another port (PORT=${config.server.port + 1} npm start, or server.port in HUB_CONFIG)`);
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const lines = [
     `socgraph ready`,
     `  GraphQL (HTTP + graphql-ws): ${hub.http.url}`,
+    `  console: ${hub.http.url.replace(/\/graphql$/, '/')}   explorer: ${hub.http.url} (in a browser)`,
     ...databaseLines(hub.database),
     `  config: ${origin ?? '(none: every vendor on its sandbox)'}`,
     ...[...hub.sandboxes.entries()].map(([name, s]) => `  sandbox ${name}: ${s.apiUrl} (control: ${s.origin}/__sandbox/)`),
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof StaleSandboxDataError) {
     process.stderr.write(`socgraph: ${error.message}\n`);
   } else {
     logger.fatal({ err: error }, 'socgraph failed to start');

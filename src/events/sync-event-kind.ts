@@ -19,4 +19,6 @@ export enum SyncEventKind {
   SOURCE_UPDATED = 'SOURCE_UPDATED',
   JOB_COMPLETED = 'JOB_COMPLETED',
   JOB_FAILED = 'JOB_FAILED',
+  /** A running job's progress (items done / known total, rate), at most once a second per run. */
+  JOB_PROGRESS = 'JOB_PROGRESS',
 }

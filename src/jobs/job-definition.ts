@@ -12,6 +12,11 @@ export interface JobContext {
   /** The job's stored position (e.g. the last polled timestamp), JSON. */
   getCursor<T = Record<string, unknown>>(): Promise<T | null>;
   setCursor(cursor: Record<string, unknown>): Promise<void>;
+  /**
+   * How far the run got: items done so far and, when known, how many there are to do. Cheap (call it per item):
+   * stored on the run, a JOB_PROGRESS event, an info log line and /metrics follow, throttled.
+   */
+  reportProgress(update: { done: number; total?: number | null }): void;
 }
 
 /** A background job: a vendor poller or sync. Scheduled on an interval, retried with backoff, one replica at a time. */

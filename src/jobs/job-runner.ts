@@ -9,6 +9,7 @@ import { jobRuns } from '../observability/metrics.js';
 import type { SourceRegistry } from '../services/source-registry.js';
 import { JobRunEntity, JobStateEntity } from '../store/entities/index.js';
 import type { JobContext, JobDefinition } from './job-definition.js';
+import { RunProgress } from './run-progress.js';
 
 /** How often each replica re-reads the sources' enabled flag and poll interval (a change made on another replica). */
 const SOURCE_WATCH_MS = 5_000;
@@ -164,7 +165,7 @@ export class JobRunner {
 
   /**
    * Queues a run now and waits up to `waitMs` for it to finish (after the run in progress, if any). Returns the
-   * run as it stands then: finished, or still queued/running.
+   * run as it stands then: finished, or still queued/running (`waitMs: 0`: at once, as soon as it is recorded).
    */
   async runNow(name: string, waitMs = 30_000): Promise<JobRunEntity> {
     if (!this.jobs.has(name)) throw new Error(`unknown job ${name}`);
@@ -329,6 +330,7 @@ export class JobRunner {
     await runs.save(run);
     await this.dataSource.getRepository(JobStateEntity).upsert({ name: definition.name, lastRunId: run.id }, ['name']);
     const log = this.log.child({ job: definition.name, run: run.id });
+    const progress = new RunProgress(definition.name, run.id, this.dataSource, this.events, log);
     const context: JobContext = {
       runId: run.id,
       attempt: run.attempt,
@@ -342,9 +344,10 @@ export class JobRunner {
       setCursor: async (cursor) => {
         await this.dataSource.getRepository(JobStateEntity).upsert({ name: definition.name, cursor: cursor as never }, ['name']);
       },
+      reportProgress: (update) => progress.report(update),
     };
     try {
-      const output = (await definition.run(context)) ?? {};
+      const output = (await definition.run(context).finally(() => progress.finish())) ?? {};
       await runs.update(run.id, { state: 'COMPLETED', finishedAt: new Date(), output: output as never });
       jobRuns.inc({ job: definition.name, state: 'COMPLETED' });
       return output;

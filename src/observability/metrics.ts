@@ -33,6 +33,27 @@ export const vendorCallSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const jobProgressDone = new Gauge({
+  name: 'socgraph_job_progress_done',
+  help: "Items done by each job's current (or last) run",
+  labelNames: ['job'] as const,
+  registers: [metricsRegistry],
+});
+
+export const jobProgressTotal = new Gauge({
+  name: 'socgraph_job_progress_total',
+  help: "Items known to be there to do in each job's current (or last) run (0: not known)",
+  labelNames: ['job'] as const,
+  registers: [metricsRegistry],
+});
+
+export const jobProgressRate = new Gauge({
+  name: 'socgraph_job_progress_rate',
+  help: "Items per second of each job's current (or last) run",
+  labelNames: ['job'] as const,
+  registers: [metricsRegistry],
+});
+
 export const jobRuns = new Counter({
   name: 'socgraph_job_runs_total',
   help: 'Job runs, by job and final state',

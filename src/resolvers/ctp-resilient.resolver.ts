@@ -23,7 +23,7 @@ class CloseIncidentInput {
 
 @Resolver()
 export class CtpResilientResolver {
-  @Mutation(() => Ticket, { description: 'Closes a Secureworks CTP ticket (idempotent); its Resilient incident follows' })
+  @Mutation(() => Ticket, { description: 'Closes a Secureworks CTP ticket (idempotent) and, in the same call, its linked Resilient incident (close template)' })
   async closeTicket(@Ctx() ctx: GraphContext, @Arg('input', () => CloseTicketInput) input: CloseTicketInput): Promise<Ticket> {
     const ticket = await new CtpResilientCloseActions(ctx.hub).closeTicket(expectGlobalId(input.ticketId, 'Ticket', 'input.ticketId'), input.closeCode, input.resolutionSummary ?? null);
     return presentTicket(ticket);

@@ -26,11 +26,19 @@ export class JobResolver {
     });
   }
 
-  @Mutation(() => JobRun, { description: 'Runs a job now and returns its run (waits up to 30 s for it to finish)' })
-  async runJob(@Ctx() ctx: GraphContext, @Arg('name') name: string): Promise<JobRun> {
+  @Mutation(() => JobRun, {
+    description: 'Queues a run of a job now. With `wait` (default), answers when the run has finished or after 30 s, '
+      + 'whichever comes first (after a run already in progress, if any); `wait: false` answers at once with the run QUEUED. '
+      + 'Follow a run in `jobs { lastRun { state progress } }` or JOB_PROGRESS events.',
+  })
+  async runJob(
+    @Ctx() ctx: GraphContext,
+    @Arg('name') name: string,
+    @Arg('wait', () => Boolean, { defaultValue: true }) wait: boolean,
+  ): Promise<JobRun> {
     if (!ctx.hub.jobs.get(name)) {
       throw badUserInput(`name: no job '${name}' (jobs: ${ctx.hub.jobs.list().map((j) => j.definition.name).join(', ')})`, 'name');
     }
-    return presentJobRun(await ctx.hub.jobs.runNow(name));
+    return presentJobRun(await ctx.hub.jobs.runNow(name, wait ? 30_000 : 0));
   }
 }

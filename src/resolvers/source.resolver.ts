@@ -1,7 +1,8 @@
-import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { expectGlobalId } from '../schema/global-id.js';
 import { presentSource } from '../schema/present.js';
-import { Source } from '../schema/source.type.js';
+import { QuotaWindowUse, Source } from '../schema/source.type.js';
+import { quotaUse } from '../services/quota-use.js';
 import { sourceUpdated } from '../services/source-updated-event.js';
 import type { GraphContext } from './context.js';
 import { badUserInput, notFound } from './errors.js';
@@ -18,6 +19,13 @@ export class SourceResolver {
   @Query(() => [Source], { description: 'Every configured vendor connection' })
   sources(@Ctx() ctx: GraphContext): Source[] {
     return ctx.hub.sources.list().map((s) => presentSource(s.entity, ctx.hub.sources.healthOf(s.entity.name)));
+  }
+
+  @FieldResolver(() => [QuotaWindowUse], { description: 'Calls spent per quota window (none when the source has no quota or rateLimit)' })
+  async quota(@Root() source: Source, @Ctx() ctx: GraphContext): Promise<QuotaWindowUse[]> {
+    const registered = ctx.hub.sources.byId(source.dbId);
+    if (!registered) return [];
+    return (await quotaUse(ctx.hub.dataSource, registered.config)).map((row) => Object.assign(new QuotaWindowUse(), row));
   }
 
   @Mutation(() => Source, { description: "Turns a source on or off, or changes its poll interval (ADMIN); every replica follows within seconds, and a SOURCE_UPDATED event records it" })

@@ -101,6 +101,7 @@ export function presentJobRun(e: JobRunEntity): JobRun {
   return Object.assign(new JobRun(), {
     id: toGlobalId('JobRun', e.id), jobName: e.jobName, trigger: e.trigger as JobTrigger, state: e.state as JobRunState, attempt: e.attempt,
     queuedAt: e.queuedAt, startedAt: e.startedAt, finishedAt: e.finishedAt, error: e.error, output: e.output,
+    progress: e.progress ? { ...(e.progress as { done: number; total: number | null; ratePerSecond: number }), updatedAt: new Date(String(e.progress.updatedAt)) } : null,
   });
 }
 

@@ -12,6 +12,15 @@ export class SourceHealth {
   @Field(() => Int) consecutiveFailures: number;
 }
 
+@ObjectType({ description: "Calls spent in one quota window of a source (an enrichment provider's quota or the source's rateLimit)" })
+export class QuotaWindowUse {
+  @Field({ description: "PROVIDER: the provider's own quota (settings.quota); RATE_LIMIT: the source's configured rateLimit" }) kind: string;
+  @Field({ description: 'MINUTE, HOUR or DAY' }) window: string;
+  @Field(() => Int) limit: number;
+  @Field(() => Int, { description: 'Calls counted against the window now (in flight, or ended within it)' }) used: number;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Calls wait until then (a 429 from the provider)' }) blockedUntil: Date | null;
+}
+
 @ObjectType({ implements: Node, description: 'One configured vendor connection. Never carries a secret.' })
 export class Source implements Node {
   @Field(() => ID) id: string;

@@ -16,6 +16,7 @@ import { startGraphqlWs } from './graphql-ws-server.js';
 import { httpErrorHandler, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
 import { limitRules } from './validation-rules.js';
+import { mountWebConsole, type WebConsoleOptions } from './web-console.js';
 
 export interface RunningHttpServer {
   url: string;
@@ -28,7 +29,7 @@ export interface RunningHttpServer {
  * GraphQL over HTTP and graphql-ws on the same path, plus /healthz, /readyz and /metrics.
  * Authorization is decided per operation from its root fields (see root-field-roles.ts).
  */
-export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): Promise<RunningHttpServer> {
+export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, web: WebConsoleOptions = { developmentToken: () => null }): Promise<RunningHttpServer> {
   const settings = hub.config.server;
   const development = settings.development;
   const app = express();
@@ -98,6 +99,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema): 
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.get('/metrics', metricsEndpoint(settings.metricsToken));
+  mountWebConsole(app, web);
   app.use(
     '/graphql',
     requestDeadline(settings.requestTimeoutMs),

@@ -196,9 +196,17 @@ describe('automation mutations', () => {
     expect(first.closeTicket).toEqual({ status: 'CLOSED', closeCode: 'Work Completed' });
     expect(second.closeTicket).toEqual(first.closeTicket);
     expect((await control(ctp, 'GET', `/writes?kind=close&ticketId=${ticketId}`)).count).toBe(1);
-    // The incident follows on the next sync.
+    // The linked incident is closed in the same call, in Resilient and in the graph, with a close event.
+    const [incident] = (await graphTicket(ticketId)).incidents;
+    expect(incident.status).toBe('CLOSED');
+    const [remote] = await incidentsFor(ticketId);
+    expect(remote.incident.plan_status).toBe('C');
+    const closedEvents = await hub.query('query($id: ID) { syncEvents(filter: { kinds: [INCIDENT_CLOSED], subjectId: $id }) { totalCount } }', { id: incident.id });
+    expect(closedEvents.syncEvents.totalCount).toBe(1);
+    // The next sync takes the closed ticket's version without closing anything again.
     await runSync();
     expect((await graphTicket(ticketId)).incidents[0].status).toBe('CLOSED');
+    expect((await hub.query('query($id: ID) { syncEvents(filter: { kinds: [INCIDENT_CLOSED], subjectId: $id }) { totalCount } }', { id: incident.id })).syncEvents.totalCount).toBe(1);
   });
 
   it('closeIncident closes the incident and its ticket; a bad close code names the valid ones', async () => {

@@ -1,22 +1,25 @@
 import { GraphQLError } from 'graphql';
 import { Vendor } from '../../domain/vendor.js';
+import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import type { HubServices } from '../../services/hub-services.js';
 import { toGlobalId } from '../../schema/global-id.js';
 import { incidentFromResilient } from '../../sources/ibm-resilient/map.js';
 import { ticketFromCtp } from '../../sources/secureworks-ctp/map.js';
+import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
 import { IncidentEntity, TicketEntity, TicketIncidentEntity } from '../../store/entities/index.js';
 import { mirrorIncident } from '../../store/incident-mirror.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import { closeTicketOfIncident } from './close-tickets-from-resilient.js';
 import { ctpResilientPair, type CtpResilientPair } from './ctp-resilient-pair.js';
 import { patchIncident } from './incident-patcher.js';
+import { CtpTicketSync } from './ticket-sync.js';
 
 /** The automation side of the flow: close a CTP ticket, or a Resilient incident, on request. Both idempotent. */
 export class CtpResilientCloseActions {
   constructor(private readonly hub: Omit<HubServices, 'jobs'>) {}
 
-  /** Closes a CTP ticket with one of its close codes; its incident follows on the next sync. */
+  /** Closes a CTP ticket with one of its close codes, then its linked Resilient incident (from the close template). */
   async closeTicket(ticketUuid: string, closeCode: string, resolutionSummary: string | null): Promise<TicketEntity> {
     const tickets = this.hub.dataSource.getRepository(TicketEntity);
     const ticket = await tickets.findOne({ where: { id: ticketUuid } });
@@ -31,11 +34,31 @@ export class CtpResilientCloseActions {
     }
     const closed = await pair.ctp.getTicket(ticket.externalId, { includeWorklogs: true });
     await mirrorTicket(this.hub.dataSource, ticket.sourceId, ticketFromCtp(closed));
-    await this.hub.events.publish({
+    const events: SyncEventInput[] = [{
       kind: SyncEventKind.TICKET_CLOSED, vendor: Vendor.SECUREWORKS_CTP, subjectId: toGlobalId('Ticket', ticket.id),
       message: `closed CTP ticket ${ticket.externalId} (${closeCode}) on request`, details: { ticketId: ticket.externalId, closeCode },
-    });
+    }];
+    try {
+      await this.closeLinkedIncidents(pair, ticket.id, closed, events);
+    } finally {
+      await this.hub.events.publish(events);
+    }
     return tickets.findOneByOrFail({ id: ticket.id });
+  }
+
+  /** In the same call as the ticket's close, not at the next sync (up to a poll interval later). */
+  private async closeLinkedIncidents(pair: CtpResilientPair, ticketUuid: string, wire: CtpTicket, events: SyncEventInput[]): Promise<void> {
+    const links = await this.hub.dataSource.getRepository(TicketIncidentEntity).find({ where: { ticketId: ticketUuid } });
+    if (links.length === 0) return;
+    const incidents = await this.hub.dataSource.getRepository(IncidentEntity).find({ where: links.map((l) => ({ id: l.incidentId, sourceId: pair.resilientSource.entity.id })) });
+    const sync = new CtpTicketSync(pair, this.hub.dataSource);
+    try {
+      for (const incident of incidents) {
+        if (incident.status !== 'CLOSED') await sync.closeLinkedIncident(wire, ticketUuid, incident, events);
+      }
+    } finally {
+      await sync.close();
+    }
   }
 
   /** Closes a Resilient incident (close code, resolution, summary) and then its CTP ticket, as the seed app's rule does. */

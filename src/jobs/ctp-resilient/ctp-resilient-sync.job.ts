@@ -7,7 +7,7 @@ import type { HubServices } from '../../services/hub-services.js';
 import { toGlobalId } from '../../schema/global-id.js';
 import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
 import { TicketEntity } from '../../store/entities/index.js';
-import type { JobDefinition } from '../job-definition.js';
+import type { JobContext, JobDefinition } from '../job-definition.js';
 import { closeTicketsClosedInResilient } from './close-tickets-from-resilient.js';
 import { ctpResilientPairs, type CtpResilientPair } from './ctp-resilient-pair.js';
 import { CtpTicketSync, type PageRecord } from './ticket-sync.js';
@@ -58,7 +58,7 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
           await pair.resilient.replaceSelectValues('scwx_ctp_close_code', pair.settings.closeCodes);
           seeded.add(name);
         }
-        await drainFeed(pair, hub, ctx.log, ctx.signal, totals);
+        await drainFeed(pair, hub, ctx, totals);
         if (ctx.signal.aborted) break;
         const since = cursors[name]?.resilientModifiedSince ?? Date.now() - FIRST_LOOKBACK_MS;
         const closes = await closeTicketsClosedInResilient(pair, hub.dataSource, hub.events, since);
@@ -71,19 +71,23 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
   };
 }
 
-async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
+async function drainFeed(pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, ctx: JobContext, totals: RunTotals): Promise<void> {
   const sync = new CtpTicketSync(pair, hub.dataSource);
   try {
-    await drainQueries(sync, pair, hub, log, signal, totals);
+    await drainQueries(sync, pair, hub, ctx, totals);
   } finally {
     await sync.close();
   }
 }
 
-async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, log: Logger, signal: AbortSignal, totals: RunTotals): Promise<void> {
+async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Omit<HubServices, 'jobs'>, ctx: JobContext, totals: RunTotals): Promise<void> {
+  const { log, signal } = ctx;
   const limit = pLimit(pair.settings.concurrency);
   for (const query of pair.settings.ticketQueries) {
     const failedThisRun = new Set<string>();
+    // Progress: tickets synced of those waiting in the feed (CTP's count endpoint, asked once the first page is in
+    // hand, so a run with nothing waiting makes no extra call and reports nothing).
+    let total: number | null | undefined;
     for (;;) {
       if (signal.aborted) return;
       const page = await pair.ctp.fetchUpdates({ ...query, limit: pair.settings.queryLimit });
@@ -91,6 +95,12 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
       // Tickets that already failed in this run come back until acknowledged: do not retry them in a loop.
       const fresh = page.filter((t) => !failedThisRun.has(`${t.ticketId}@${t.version}`));
       if (fresh.length === 0) break;
+      if (total === undefined) {
+        const waiting = await pair.ctp.countUpdates({ ticketType: query.ticketType, groupingType: query.groupingType })
+          .catch((error: Error) => { log.debug({ err: error.message }, 'CTP ticket count unavailable; progress without a total'); return null; });
+        total = waiting === null ? null : totals.tickets + waiting;
+        ctx.reportProgress({ done: totals.tickets, total });
+      }
       const done: CtpTicket[] = [];
       const record: PageRecord = { events: [], writesDone: [] };
       const { events } = record;
@@ -99,6 +109,7 @@ async function drainQueries(sync: CtpTicketSync, pair: CtpResilientPair, hub: Om
         'mirroring a page of CTP tickets at once failed; mirroring them one by one'));
       await Promise.all(fresh.map((ticket, index) => limit(async () => {
         totals.tickets += 1;
+        ctx.reportProgress({ done: totals.tickets, total: total ?? null });
         try {
           const outcome = await sync.sync(ticket, record, mirrored[index]);
           totals.incidentsCreated += Number(outcome.incidentCreated);

@@ -355,6 +355,17 @@ export class CtpTicketSync {
     });
   }
 
+  /**
+   * The close step alone, for `closeTicket`: the linked incident closed now from the close template, as the sync
+   * would (its close worklog follows with the next sync). False when it was closed already.
+   */
+  async closeLinkedIncident(wire: CtpTicket, ticketId: string, incident: StoredIncident, events: SyncEventInput[]): Promise<boolean> {
+    const remote = await this.pair.resilient.getIncident(Number(incident.externalId));
+    if (remote.plan_status === 'C') return false;
+    await this.closeIncident(wire, ticketId, incident, remote, events);
+    return true;
+  }
+
   private validCloseCodes(): Promise<Set<string>> {
     this.closeCodes ??= this.pair.resilient.getIncidentField('scwx_ctp_close_code')
       .then((field) => new Set(field.values.filter((v) => v.enabled !== false).map((v) => v.label)))

@@ -5,7 +5,7 @@ import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { toGlobalId } from '../../schema/global-id.js';
 import type { IvantiIncident } from '../../sources/ivanti-itsm/wire.js';
-import type { JobDefinition } from '../job-definition.js';
+import type { JobContext, JobDefinition } from '../job-definition.js';
 import { EnrichmentProgress, type ProgressRow } from './enrichment-progress.js';
 import { GapFollowUp } from './gap-follow-up.js';
 import { advanceCursor, isBehindCursor, type IncidentCursor } from './incident-cursor.js';
@@ -61,7 +61,7 @@ export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinitio
           const target = ivantiEnrichmentTarget(hub.sources, source);
           const progress = new EnrichmentProgress(hub.dataSource, source.entity.id);
           const fresh = await enqueueNewIncidents(target, progress, cursors, totals, async () => ctx.setCursor(cursors as unknown as Record<string, unknown>));
-          await processUnfinished(target, hub, progress, fresh, totals, ctx.signal, ctx.log);
+          await processUnfinished(target, hub, progress, fresh, totals, ctx.signal, ctx.log, ctx.reportProgress);
           if (ctx.signal.aborted) break;
           await followUpGaps(target, hub, progress, startedAt, totals, ctx.signal, ctx.log);
           if (ctx.signal.aborted) break;
@@ -121,11 +121,14 @@ async function enqueueNewIncidents(
 
 async function processUnfinished(
   target: IvantiEnrichmentTarget, hub: IvantiEnrichmentServices, progress: EnrichmentProgress, fresh: Map<string, IvantiIncident>,
-  totals: RunTotals, signal: AbortSignal, log: Logger,
+  totals: RunTotals, signal: AbortSignal, log: Logger, reportProgress: JobContext['reportProgress'],
 ): Promise<void> {
   const playbook = new TicketPlaybook(target, hub, progress, signal, log);
   const limit = pLimit(target.settings.enrichment.concurrency);
   const rows = await progress.unfinished();
+  // Progress: incidents taken through the playbook (done or failed) of those unfinished when this pass started.
+  const before = totals.processed + totals.failed;
+  reportProgress({ done: before, total: before + rows.length });
   await Promise.all(rows.map((row) => limit(async () => {
     if (signal.aborted) return;
     const events: SyncEventInput[] = [];
@@ -142,6 +145,7 @@ async function processUnfinished(
     } finally {
       addOutcome(totals, outcome);
       await hub.events.publish(events);
+      reportProgress({ done: totals.processed + totals.failed, total: before + rows.length });
     }
   })));
 }

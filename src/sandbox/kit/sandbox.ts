@@ -117,6 +117,14 @@ export async function startSandbox(definition: SandboxDefinition, options: Sandb
 function mountSharedControl(app: Express, definition: SandboxDefinition, calls: CallLog, faults: FaultInjector): void {
   const control = express.Router();
   control.use(express.json({ limit: '50mb' }));
+  // The control root lists every control route (the shared ones and the vendor's), read from the app's router.
+  control.get('/', (req, res) => {
+    res.json({
+      vendor: definition.vendor,
+      api: `${req.protocol}://${req.get('host')}${definition.basePath}`,
+      routes: controlRoutes(app),
+    });
+  });
   control.get('/calls', (req, res) => {
     const since = req.query.since ? Number(req.query.since) : undefined;
     const list = calls.list({ method: req.query.method as string | undefined, path: req.query.path as string | undefined, since });
@@ -145,4 +153,25 @@ function mountSharedControl(app: Express, definition: SandboxDefinition, calls: 
     res.status(204).end();
   });
   app.use('/__sandbox', control);
+}
+
+interface RouterLayer {
+  rawPath?: unknown;
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle: { stack?: RouterLayer[] };
+}
+
+/** `METHOD /__sandbox/...` of every route of the routers mounted at `/__sandbox`, in mount order. */
+function controlRoutes(app: Express): string[] {
+  const stack = ((app as unknown as { router: { stack: RouterLayer[] } }).router?.stack) ?? [];
+  const routes: string[] = [];
+  for (const layer of stack) {
+    if (layer.rawPath !== '/__sandbox' || !layer.handle.stack) continue;
+    for (const inner of layer.handle.stack) {
+      if (!inner.route) continue;
+      const methods = Object.keys(inner.route.methods).filter((m) => m !== '_all').map((m) => m.toUpperCase());
+      for (const method of methods) routes.push(`${method} /__sandbox${String(inner.route.path) === '/' ? '/' : String(inner.route.path)}`);
+    }
+  }
+  return [...new Set(routes)];
 }

@@ -3,7 +3,7 @@ import { VendorHttp, type HealthSink } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions, type SourceClientDeps } from '../http/source-http.js';
 import type { SourceConfig } from '../source-config.js';
 import {
-  acknowledgeResponse, attachmentResponse, closeCodesResponse, ticketActionResponse, ticketUpdatesResponse, ctpTicket,
+  acknowledgeResponse, attachmentResponse, closeCodesResponse, ticketActionResponse, ticketUpdatesResponse, ticketCountResponse, ctpTicket,
   type CtpTicket, type FeedWorklogs, type GroupingType, type TicketAcknowledgement, type TicketType,
 } from './wire.js';
 
@@ -72,6 +72,15 @@ export function createSecureworksCtpClient(source: SourceConfig, deps: CtpClient
  */
 export class SecureworksCtpClient {
   constructor(private readonly http: VendorHttp) {}
+
+  /** `POST /tickets/count`: how many changed tickets wait in the feed (not yet acknowledged) for this filter. */
+  async countUpdates(query: Pick<TicketUpdatesQuery, 'ticketType' | 'groupingType'> = {}): Promise<number> {
+    const body = await this.http.json('POST', 'tickets/count', ticketCountResponse, {
+      searchParams: { ticketType: query.ticketType, groupingType: query.groupingType },
+      idempotent: true,
+    });
+    return body.ticketCount;
+  }
 
   /** `POST /tickets/updates`: changed tickets whose current version is not acknowledged, oldest change first. */
   async fetchUpdates(query: TicketUpdatesQuery = {}): Promise<CtpTicket[]> {

@@ -61,6 +61,9 @@ export type CtpTicket = z.infer<typeof ctpTicket>;
 /** `POST /tickets/updates`. */
 export const ticketUpdatesResponse = z.object({ tickets: z.array(ctpTicket) });
 
+/** `POST /tickets/count`. */
+export const ticketCountResponse = z.looseObject({ ticketCount: z.number().int().min(0) });
+
 export const ticketAcknowledgement = z.looseObject({ ticketId: z.string().optional(), code: z.string() });
 export type TicketAcknowledgement = z.infer<typeof ticketAcknowledgement>;
 

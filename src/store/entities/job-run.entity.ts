@@ -18,5 +18,7 @@ export class JobRunEntity {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ type: 'jsonb', nullable: true }) output: Record<string, unknown> | null;
+  /** How far the run got: `{ done, total, ratePerSecond, updatedAt }` (see jobs/run-progress.ts). */
+  @Column({ type: 'jsonb', nullable: true }) progress: Record<string, unknown> | null;
   @Column({ name: 'queue_job_id', type: 'text', nullable: true }) queueJobId: string | null;
 }
