@@ -12,6 +12,14 @@ import { parseWithinLimits, type DocumentLimits } from './document-limits.js';
  */
 export function sendError(res: Response, status: number, code: string, message: string): void {
   if (res.headersSent) return;
+  const req = res.req;
+  if (req && !req.complete) {
+    // Answered before the body was read (401, 413, 415…): the rest is discarded as it arrives, so a client still
+    // sending reads this answer instead of a connection reset; the connection then closes. The request deadline
+    // bounds how long that may take.
+    res.set('connection', 'close');
+    req.resume();
+  }
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 

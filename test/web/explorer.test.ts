@@ -62,6 +62,9 @@ describe('GraphQL explorer', () => {
     await page.locator('.graphiql-query-editor .CodeMirror').first().evaluate((editor) => {
       (editor as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue('subscription { syncEvents(kinds: [SYNC_WARNING]) { kind message } }');
     });
+    // GraphiQL re-parses the editor's document after an edit (debounced); run it once it knows it is a subscription,
+    // or it would be sent over HTTP (and refused there: SUBSCRIPTION_OVER_HTTP).
+    await page.waitForTimeout(750);
     await page.getByRole('button', { name: /Execute query/i }).click();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await hub.services.events.publish({ kind: SyncEventKind.SYNC_WARNING, message: 'seen by the explorer' });

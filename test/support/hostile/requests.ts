@@ -42,12 +42,17 @@ function gzipBomb(body: Buffer, megabytes: number): Buffer {
   return Buffer.concat([gzipSync(body.subarray(0, body.length - 1)), whitespace.get(megabytes)!, gzipSync('}')]);
 }
 
+/** A URL can carry no lone surrogate (a cut through a pair, or one the mutations planted): each becomes U+FFFD. */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 function httpWrapper(doc: Generated, rng: Rng): { name: string; http: NonNullable<HostileRequest['http']> } {
   const body = json(doc);
   const ct = { 'content-type': 'application/json' };
   const wrappers: Array<[string, number, () => NonNullable<HostileRequest['http']>]> = [
     ['post', 40, () => ({ method: 'POST', body, headers: ct })],
-    ['get', 6, () => ({ method: 'GET', headers: {}, search: `?query=${encodeURIComponent(doc.query.slice(0, 6_000))}${doc.variables ? `&variables=${encodeURIComponent(JSON.stringify(doc.variables))}` : ''}` })],
+    ['get', 6, () => ({ method: 'GET', headers: {}, search: `?query=${encodeURIComponent(wellFormed(doc.query.slice(0, 6_000)))}${doc.variables ? `&variables=${encodeURIComponent(wellFormed(JSON.stringify(doc.variables)))}` : ''}` })],
     ['contentType', 5, () => ({ method: 'POST', body, headers: { 'content-type': pick(rng, ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/graphql', 'application/json; charset=utf-7', '']) } })],
     ['gzip', 4, () => ({ method: 'POST', body: gzipSync(body), headers: { ...ct, 'content-encoding': 'gzip' } })],
     ['gzipBomb', 3, () => ({ method: 'POST', body: gzipBomb(body, pick(rng, [2, 10, 50])), headers: { ...ct, 'content-encoding': pick(rng, ['gzip', 'x-gzip']) } })],
