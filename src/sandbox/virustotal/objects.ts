@@ -257,7 +257,9 @@ const FILE_NAMES = ['invoice', 'payment_advice', 'scan_0042', 'setup', 'update',
 function derive(kind: VtKind, id: string, identity: Record<string, string>, preset: FoundPreset): SimulatedObject {
   const bad = preset !== 'clean';
   const threatLabel = stablePick(id, 'label', THREAT_LABELS);
-  const now = Math.floor(Date.now() / 1000);
+  // Dates stay the same all day for an object (a real one does not age between two look-ups a second apart): counted
+  // back from a stable instant of yesterday.
+  const now = Math.floor(Date.now() / 86_400_000) * 86_400 - stableInt(id, 'time', 1, 86_400);
   const daysAgo = (salt: string, min: number, max: number) => now - stableInt(id, salt, min, max) * 86_400;
   const base = {
     kind, id, threatLabel,
