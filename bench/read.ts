@@ -33,7 +33,7 @@ const SERVERS = ['hub', 'floor', 'postgraphile'] as const;
 type ServerName = typeof SERVERS[number];
 
 export async function run(): Promise<void> {
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({});
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'sg-read-pg-')) });
   const created = embedded ? { url: embedded.url, drop: async () => undefined } : await testDatabase('sg_read');
   // BENCH_READ_KEEP_DATABASE=1 leaves a server database in place (its URL on stderr), for profiling runs against it.
   const database = process.env.BENCH_READ_KEEP_DATABASE ? { url: created.url, drop: async () => void process.stderr.write(`  kept ${created.url}\n`) } : created;
