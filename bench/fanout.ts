@@ -24,7 +24,7 @@ const SECONDS = Number(process.env.FANOUT_SECONDS ?? 20);
 const DRAIN_MS = 15_000;
 const QUERY = 'subscription { syncEvents(kinds: [SOURCE_UPDATED]) { cursor kind at message subjectId vendor } }';
 
-interface Phase { name: string; delivered: number; published: number; p50Ms: number; p99Ms: number; lagP99Ms: number | null; dropped: number;
+interface Phase { name: string; subscribers: number; delivered: number; published: number; p50Ms: number; p99Ms: number; lagP99Ms: number | null; dropped: number;
   repeats: number; publishP50Ms: number | null; publishP99Ms: number | null; publishLagP99Ms: number | null; rssMb: number | null }
 
 export async function run(): Promise<void> {
@@ -56,11 +56,13 @@ export async function run(): Promise<void> {
     const sourceId = ((await graphql(hubA.url, admin, '{ sources { id name } }')).data.sources as Array<{ id: string }>)[0].id;
 
     const phases: Phase[] = [];
+    // Phase order: floor, publish baseline, one replica, two replicas (report() reads them by position).
     phases.push(await phase('floor (bare ws)', floor.url, viewer, [], async () => {
       floor.child.send({ type: 'publish', rate: RATE, seconds: SECONDS });
       const [message] = await onceMessage(floor.child, 'published');
       return { published: (message as { count: number }).count, latencies: [] };
     }));
+    phases.push(await phase('hub, no subscribers (publish baseline)', wsUrl(hubA.url), viewer, [hubA], () => publishThroughApi(hubA.url, admin, sourceId), 0));
     phases.push(await phase('hub, one replica', wsUrl(hubA.url), viewer, [hubA], () => publishThroughApi(hubA.url, admin, sourceId)));
     phases.push(await phase('hub, two replicas (sub B, pub A)', wsUrl(hubB.url), viewer, [hubB, hubA], () => publishThroughApi(hubA.url, admin, sourceId)));
     report(phases);
@@ -72,9 +74,9 @@ export async function run(): Promise<void> {
 }
 
 async function phase(name: string, url: string, token: string, hubs: Array<{ url: string; child: ChildProcess }>,
-  publish: () => Promise<{ published: number; latencies: number[] }>): Promise<Phase> {
-  process.stderr.write(`  ${name}: connecting ${SUBSCRIBERS} subscribers…\n`);
-  const clients = Array.from({ length: PROCESSES }, (_, i) => fork('dist/bench/fanout/subscribers.js', [], {
+  publish: () => Promise<{ published: number; latencies: number[] }>, subscribers = SUBSCRIBERS): Promise<Phase> {
+  process.stderr.write(`  ${name}: connecting ${subscribers} subscribers…\n`);
+  const clients = Array.from({ length: subscribers > 0 ? PROCESSES : 0 }, (_, i) => fork('dist/bench/fanout/subscribers.js', [], {
     env: { ...process.env, NODE_OPTIONS: '', FANOUT_URL: url, FANOUT_TOKEN: token, FANOUT_QUERY: QUERY,
       FANOUT_SOCKETS: String(Math.floor(SUBSCRIBERS / PROCESSES) + (i < SUBSCRIBERS % PROCESSES ? 1 : 0)) },
   }));
@@ -90,7 +92,7 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
     }));
     const deadline = Date.now() + DRAIN_MS;
     let figures = await stats();
-    while (figures.reduce((n, s) => n + s.received, 0) < published * SUBSCRIBERS && Date.now() < deadline) {
+    while (figures.reduce((n, s) => n + s.received, 0) < published * subscribers && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       figures = await stats();
     }
@@ -101,7 +103,7 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
     const received = figures.reduce((n, s) => n + s.received, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
     const result: Phase = {
-      name, published, delivered: published ? received / (published * SUBSCRIBERS) : 0,
+      name, published, subscribers, delivered: published && subscribers ? received / (published * subscribers) : 1,
       p50Ms: percentileOf(histogram, 0.5), p99Ms: percentileOf(histogram, 0.99),
       lagP99Ms: lags[0]?.lag ?? null, publishLagP99Ms: lags[1]?.lag ?? null, rssMb: lags[0]?.rss ?? null,
       dropped: figures.reduce((n, s) => n + Object.values(s.closes).reduce((a, b) => a + b, 0), 0),
@@ -144,7 +146,7 @@ async function publishThroughApi(url: string, token: string, sourceId: string): 
 
 function report(phases: Phase[]): void {
   const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} ms`);
-  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${SUBSCRIBERS} | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} |`);
+  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} |`);
   process.stdout.write([
     `fanout: ${SUBSCRIBERS} subscribers in ${PROCESSES} processes, ${RATE} events/s for ${SECONDS} s`,
     '| run | delivered | latency p50 / p99 | fan-out hub loop lag p99 | sockets dropped | repeats | publish call p50 / p99 | hub RSS MB |',
@@ -153,9 +155,11 @@ function report(phases: Phase[]): void {
   ].join('\n') + '\n');
   const floor = phases[0];
   const ratio = (p: Phase) => Number((p.p99Ms / Math.max(1, floor.p99Ms)).toFixed(2));
+  const publishRatio = (p: Phase) => Number(((p.publishP99Ms ?? 0) / Math.max(1, phases[1].publishP99Ms ?? 1)).toFixed(2));
   process.stdout.write(`${JSON.stringify({
     bench: 'fanout', subscribers: SUBSCRIBERS, processes: PROCESSES, rate: RATE, seconds: SECONDS, phases,
-    p99VsFloor: { oneReplica: ratio(phases[1]), twoReplicas: ratio(phases[2]) },
+    p99VsFloor: { oneReplica: ratio(phases[2]), twoReplicas: ratio(phases[3]) },
+    publishP99VsNoSubscribers: { oneReplica: publishRatio(phases[2]), twoReplicas: publishRatio(phases[3]) },
   })}\n`);
 }
 

@@ -54,7 +54,7 @@ export const hubConfigSchema = z.object({
      * Live fan-out: a subscriber socket with more than this many bytes not yet taken by its client is closed 4508
      * ("too slow: resume with after=<cursor>") rather than let it hold the loop or grow memory.
      */
-    subscriberBufferBytes: z.number().int().min(1_024).default(524_288),
+    subscriberBufferBytes: z.number().int().min(1_024).default(262_144),
     /** Development mode: errors carry stack traces. Never on in production. */
     development: z.boolean().default(false),
   }).strict().prefault({}),

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { WebSocket } from 'ws';
@@ -17,6 +18,9 @@ export const WS_TOO_SLOW = 4508;
 const MAX_GROUP_QUEUE = 10_000;
 /** Live events a subscriber still replaying stored ones may have waiting. */
 const MAX_PENDING = 10_000;
+/** How long a group waits for more events before fanning out, and how many it sends at once. */
+const COALESCE_MS = 20;
+const MAX_BATCH = 64;
 /** Frames kept per group by cursor, so subscribers replaying the same events share one execution. */
 const FRAME_CACHE = 1_000;
 /** Stored events read per query while replaying. */
@@ -66,6 +70,7 @@ export class FanoutGroup {
   readonly members = new Set<Member>();
   private readonly queue: SyncEventEntity[] = [];
   private draining = false;
+  private scheduled = false;
   private readonly frames = new Map<string, string>();
   private readonly stopListening: () => void;
 
@@ -100,27 +105,37 @@ export class FanoutGroup {
       for (const member of this.members) this.tooSlow(member);
       return;
     }
-    if (this.queue.length > 0) void this.drain();
+    this.schedule();
   };
+
+  /** Drains after a short window, so events arriving together leave in one write per socket. */
+  private schedule(): void {
+    if (this.scheduled || this.draining || this.queue.length === 0) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      void this.drain();
+    }, COALESCE_MS);
+  }
 
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const event = this.queue.shift()!;
-        const cursor = BigInt(event.cursor);
-        const tail = await this.tail(event);
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const frames: Array<{ cursor: bigint; tail: string }> = [];
+        for (const event of batch) frames.push({ cursor: BigInt(event.cursor), tail: await this.tail(event) });
         let sent = 0;
         let visited = 0;
         for (const member of this.members) {
           if (!member.live) {
-            member.pending.push({ cursor, tail });
+            member.pending.push(...frames);
             if (member.pending.length > MAX_PENDING) this.tooSlow(member);
-          } else if (this.send(member, cursor, tail)) {
-            sent++;
+          } else {
+            sent += this.sendAll(member, frames);
           }
-          if (++visited % 32 === 0) {
+          if (++visited % 16 === 0) {
             const turn = yieldIfDue();
             if (turn) await turn;
           }
@@ -129,7 +144,21 @@ export class FanoutGroup {
       }
     } finally {
       this.draining = false;
+      this.schedule();
     }
+  }
+
+  /** Writes frames to one socket as one TCP write (corked), skipping those it already has. */
+  private sendAll(member: Member, frames: Array<{ cursor: bigint; tail: string }>): number {
+    const tcp = (member.socket as unknown as { _socket?: Socket })._socket;
+    tcp?.cork();
+    let sent = 0;
+    try {
+      for (const { cursor, tail } of frames) if (this.send(member, cursor, tail)) sent++;
+    } finally {
+      tcp?.uncork();
+    }
+    return sent;
   }
 
   /** The frame's shared part for an event: its payload, executed once and serialized once. */
@@ -188,7 +217,7 @@ export class FanoutGroup {
     }
     if (member.closed) return;
     // Synchronous from here: nothing the drain sends can interleave, so the order holds.
-    for (const { cursor, tail } of member.pending) this.send(member, cursor, tail);
+    this.sendAll(member, member.pending);
     member.pending = [];
     member.live = true;
   }
