@@ -22,9 +22,11 @@ const PROCESSES = Number(process.env.FANOUT_PROCESSES ?? 4);
 const RATE = Number(process.env.FANOUT_RATE ?? 200);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 20);
 const DRAIN_MS = 15_000;
+/** Publish calls in flight at most (a client's pool): a hub slower than RATE publishes fewer, reported as published. */
+const PUBLISH_CONCURRENCY = Number(process.env.FANOUT_PUBLISH_CONCURRENCY ?? 32);
 const QUERY = 'subscription { syncEvents(kinds: [SOURCE_UPDATED]) { cursor kind at message subjectId vendor } }';
 
-interface Phase { name: string; subscribers: number; delivered: number; published: number; p50Ms: number; p99Ms: number; lagP99Ms: number | null; dropped: number;
+interface Phase { name: string; subscribers: number; publishedPerSecond: number; delivered: number; published: number; p50Ms: number; p99Ms: number; lagP99Ms: number | null; dropped: number;
   repeats: number; publishP50Ms: number | null; publishP99Ms: number | null; publishLagP99Ms: number | null; rssMb: number | null }
 
 export async function run(): Promise<void> {
@@ -85,7 +87,9 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const hub of hubs) await lagP99(hub.url); // resets the loop-delay histogram
     process.stderr.write(`  ${name}: publishing ${RATE}/s for ${SECONDS} s…\n`);
+    const publishStarted = performance.now();
     const { published, latencies } = await publish();
+    const publishedPerSecond = Math.round(published / ((performance.now() - publishStarted) / 1000));
     const stats = async () => Promise.all(clients.map(async (c) => {
       c.send({ type: 'stats' });
       return (await onceMessage(c, 'stats'))[0] as { received: number; repeatsOrDisorder: number; closes: Record<string, number>; latency: Array<[number, number]> };
@@ -103,7 +107,7 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
     const received = figures.reduce((n, s) => n + s.received, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
     const result: Phase = {
-      name, published, subscribers, delivered: published && subscribers ? received / (published * subscribers) : 1,
+      name, published, publishedPerSecond, subscribers, delivered: published && subscribers ? received / (published * subscribers) : 1,
       p50Ms: percentileOf(histogram, 0.5), p99Ms: percentileOf(histogram, 0.99),
       lagP99Ms: lags[0]?.lag ?? null, publishLagP99Ms: lags[1]?.lag ?? null, rssMb: lags[0]?.rss ?? null,
       dropped: figures.reduce((n, s) => n + Object.values(s.closes).reduce((a, b) => a + b, 0), 0),
@@ -124,18 +128,23 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
 /** updateSource at RATE/s for SECONDS (one SOURCE_UPDATED event each); the calls' latencies. */
 async function publishThroughApi(url: string, token: string, sourceId: string): Promise<{ published: number; latencies: number[] }> {
   const total = Math.round(RATE * SECONDS);
+  const deadline = performance.now() + SECONDS * 1000 + 5_000;
   const latencies: number[] = [];
   const calls: Array<Promise<void>> = [];
   let published = 0;
+  let inFlight = 0;
   const started = performance.now();
-  for (let sent = 0; sent < total;) {
+  for (let sent = 0; sent < total && performance.now() < deadline;) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
-    for (; sent < due; sent++) {
+    for (; sent < due && inFlight < PUBLISH_CONCURRENCY; sent++) {
       const at = performance.now();
+      inFlight++;
       calls.push(graphql(url, token, 'mutation($id: ID!, $s: Int) { updateSource(input: { sourceId: $id, pollIntervalSeconds: $s }) { id } }',
         { id: sourceId, s: 3600 + (sent % 2) }).then((body) => {
         if (!body.errors) published++;
         latencies.push(performance.now() - at);
+      }).finally(() => {
+        inFlight--;
       }));
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -146,7 +155,7 @@ async function publishThroughApi(url: string, token: string, sourceId: string): 
 
 function report(phases: Phase[]): void {
   const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} ms`);
-  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} |`);
+  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} (${p.publishedPerSecond}/s) | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} |`);
   process.stdout.write([
     `fanout: ${SUBSCRIBERS} subscribers in ${PROCESSES} processes, ${RATE} events/s for ${SECONDS} s`,
     '| run | delivered | latency p50 / p99 | fan-out hub loop lag p99 | sockets dropped | repeats | publish call p50 / p99 | hub RSS MB |',
