@@ -150,11 +150,13 @@ export class FanoutGroup {
 
   /** Writes frames to one socket as one TCP write (corked), skipping those it already has. */
   private sendAll(member: Member, frames: Array<{ cursor: bigint; tail: string }>): number {
+    if (!this.hasRoom(member)) return 0;
     const tcp = (member.socket as unknown as { _socket?: Socket })._socket;
     tcp?.cork();
     let sent = 0;
     try {
-      for (const { cursor, tail } of frames) if (this.send(member, cursor, tail)) sent++;
+      // One room check per batch: corked, every frame of the batch counts as buffered until the write.
+      for (const { cursor, tail } of frames) if (this.send(member, cursor, tail, false)) sent++;
     } finally {
       tcp?.uncork();
     }
@@ -174,8 +176,17 @@ export class FanoutGroup {
   }
 
   /** Writes one frame unless the member already has it; a member whose socket is too full is closed. */
-  private send(member: Member, cursor: bigint, tail: string): boolean {
+  private send(member: Member, cursor: bigint, tail: string, checkRoom = true): boolean {
     if (member.closed || cursor <= member.delivered) return false;
+    if (checkRoom && !this.hasRoom(member)) return false;
+    member.socket.send(member.head + tail);
+    member.delivered = cursor;
+    return true;
+  }
+
+  /** Whether the member's socket is open and within its buffer bound (closed as too slow when over it). */
+  private hasRoom(member: Member): boolean {
+    if (member.closed) return false;
     const socket = member.socket;
     if (socket.readyState !== WebSocket.OPEN) {
       this.leave(member);
@@ -185,8 +196,6 @@ export class FanoutGroup {
       this.tooSlow(member);
       return false;
     }
-    socket.send(member.head + tail);
-    member.delivered = cursor;
     return true;
   }
 
