@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
@@ -29,18 +30,27 @@ process.on('message', (message: { type: string; rate: number; seconds: number })
   const total = Math.round(message.rate * message.seconds);
   const timer = setInterval(() => {
     const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * message.rate));
+    const tails: string[] = [];
     for (; sent < due; sent++) {
       cursor++;
       const event = {
         cursor: String(cursor), kind: 'SOURCE_UPDATED', at: new Date().toISOString(), vendor: 'ABUSEIPDB', subjectId: 'U291cmNlOmJlbmNo',
         message: `source bench updated by fanout-bench: pollIntervalSeconds 3600 → ${3600 + (cursor % 2)}`,
       };
-      const tail = `${JSON.stringify({ data: { syncEvents: event } })}}`;
-      for (const [socket, head] of subscribers) socket.send(head + tail);
+      tails.push(`${JSON.stringify({ data: { syncEvents: event } })}}`);
+    }
+    // The events of one tick leave in one write per socket, as the hub batches them.
+    if (tails.length > 0) {
+      for (const [socket, head] of subscribers) {
+        const tcp = (socket as unknown as { _socket: Socket })._socket;
+        tcp.cork();
+        for (const tail of tails) socket.send(head + tail);
+        tcp.uncork();
+      }
     }
     if (sent >= total) {
       clearInterval(timer);
       process.send!({ type: 'published', count: sent });
     }
-  }, 5);
+  }, 20);
 });
