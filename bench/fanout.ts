@@ -37,7 +37,8 @@ export async function run(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'sg-fanout-'));
     const configFile = join(dir, 'hub.yaml');
     writeFileSync(configFile, JSON.stringify({
-      server: { port: 0, host: '127.0.0.1', maxSockets: SUBSCRIBERS + 100, maxSocketsPerToken: SUBSCRIBERS + 100 },
+      server: { port: 0, host: '127.0.0.1', maxSockets: SUBSCRIBERS + 100, maxSocketsPerToken: SUBSCRIBERS + 100,
+        ...(process.env.FANOUT_BATCH_MS ? { fanoutBatchMs: Number(process.env.FANOUT_BATCH_MS) } : {}) },
       jobs: { 'event-retention': { intervalSeconds: 0 } },
       sources: [{ name: 'bench', vendor: 'ABUSEIPDB', baseUrl: 'http://127.0.0.1:9/api/v2', enabled: false, pollIntervalSeconds: 3600,
         credentials: { apiKey: 'BENCH_ABUSEIPDB_KEY' } }],

@@ -18,8 +18,7 @@ export const WS_TOO_SLOW = 4508;
 const MAX_GROUP_QUEUE = 10_000;
 /** Live events a subscriber still replaying stored ones may have waiting. */
 const MAX_PENDING = 10_000;
-/** How long a group waits for more events before fanning out, and how many it sends at once. */
-const COALESCE_MS = 20;
+/** How many events a group sends at once (its window is GroupOptions.batchMs). */
 const MAX_BATCH = 64;
 /** Frames kept per group by cursor, so subscribers replaying the same events share one execution. */
 const FRAME_CACHE = 1_000;
@@ -55,6 +54,8 @@ export interface Member {
 export interface GroupOptions {
   tailer: EventTailer;
   bufferBytes: number;
+  /** How long to wait for more events before fanning out (server.fanoutBatchMs). */
+  batchMs: number;
   /** A fresh context for one execution (the group's role). */
   context: () => unknown;
   /** The result as sent to clients (errors formatted as over HTTP). */
@@ -115,7 +116,7 @@ export class FanoutGroup {
     setTimeout(() => {
       this.scheduled = false;
       void this.drain();
-    }, COALESCE_MS);
+    }, this.options.batchMs);
   }
 
   private async drain(): Promise<void> {

@@ -44,6 +44,7 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     : result);
   const fanout = new LiveFanout(hub.tailer, {
     bufferBytes: settings.subscriberBufferBytes,
+    batchMs: settings.fanoutBatchMs,
     context: (args) => {
       const principal = (args.contextValue as GraphContext).principal;
       return () => createContext(hub, principal);

@@ -33,6 +33,7 @@ export class LiveFanout {
 
   constructor(private readonly tailer: EventTailer, private readonly options: {
     bufferBytes: number;
+    batchMs: number;
     context: (args: ExecutionArgs) => () => unknown;
     format: (result: ExecutionResult) => unknown;
   }) {}
@@ -80,6 +81,7 @@ export class LiveFanout {
       const created: FanoutGroup = new FanoutGroup(plan.filter, args, {
         tailer: this.tailer,
         bufferBytes: this.options.bufferBytes,
+        batchMs: this.options.batchMs,
         context: this.options.context(args),
         format: this.options.format,
         onEmpty: () => {
