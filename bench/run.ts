@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ctp-sync': async () => (await import('./ctp-sync.js')).run(),
   cftr: async () => (await import('./cftr.js')).run(),
   enrichment: async () => (await import('./enrichment.js')).run(),
+  fanout: async () => (await import('./fanout.js')).run(),
   'http-client': async () => (await import('./http-client.js')).run(),
   read: async () => (await import('./read.js')).run(),
   startup: async () => (await import('./startup.js')).run(),

@@ -56,6 +56,13 @@ export const hubConfigSchema = z.object({
     connectionInitTimeoutMs: z.number().int().min(100).default(3_000),
     /** How often open graphql-ws sockets have their token checked again (revoked or expired: closed). */
     tokenRecheckMs: z.number().int().min(100).default(1_000),
+    /**
+     * Live fan-out: a subscriber socket with more than this many bytes not yet taken by its client is closed 4508
+     * ("too slow: resume with after=<cursor>") rather than let it hold the loop or grow memory.
+     */
+    subscriberBufferBytes: z.number().int().min(1_024).default(262_144),
+    /** Live fan-out: events arriving within this window leave in one write per socket (fewer writes, that much latency). */
+    fanoutBatchMs: z.number().int().min(0).max(1_000).default(20),
     /** Development mode: errors carry stack traces. Never on in production. */
     development: z.boolean().default(false),
   }).strict().prefault({}),

@@ -83,6 +83,11 @@ function toEntity(raw: Record<string, unknown>): SyncEventEntity {
   });
 }
 
+/** A SyncEvent.cursor as clients pass it back (`after`): a positive bigint in decimal. */
+export function isEventCursor(value: string): boolean {
+  return /^\d{1,19}$/.test(value);
+}
+
 export function matches(event: SyncEventEntity, filter: SyncEventFilter): boolean {
   return (!filter.kinds?.length || filter.kinds.includes(event.kind as SyncEventKind)) &&
     (!filter.vendor || event.vendor === filter.vendor) &&

@@ -10,7 +10,7 @@ const POLL_MS = 2_000;
 /** A subscriber this far behind is cut off rather than let it grow memory without bound. */
 const MAX_BUFFER = 10_000;
 
-type Listener = (events: SyncEventEntity[]) => void;
+export type EventsListener = (events: SyncEventEntity[]) => void;
 
 /**
  * One per replica: follows the event log by cursor and fans events out to this replica's subscribers.
@@ -21,7 +21,7 @@ export class EventTailer {
   private position = '0';
   /** No subscriber was listening while events were written: `position` may be behind the log. */
   private stale = false;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<EventsListener>();
   private reading: Promise<void> | null = null;
   private again = false;
   private timer?: NodeJS.Timeout;
@@ -33,7 +33,7 @@ export class EventTailer {
 
   async start(): Promise<void> {
     this.position = await this.eventLog.latestCursor();
-    await this.listen();
+    await this.listenForNotifications();
     this.timer = setInterval(this.wake, POLL_MS);
     this.timer.unref();
   }
@@ -55,7 +55,7 @@ export class EventTailer {
     let failure: Error | null = null;
     let done = false;
     let delivered: string | null = after;
-    const listener: Listener = (events) => {
+    const listener: EventsListener = (events) => {
       for (const event of events) if (matches(event, filter)) queue.push(event);
       if (queue.length > MAX_BUFFER) failure = new Error('subscriber too slow: more than 10000 events behind');
       wakeConsumer?.();
@@ -114,6 +114,25 @@ export class EventTailer {
     return iterator;
   }
 
+  /**
+   * Every event read from the log from now on, in cursor order, in batches (the live fan-out's groups listen
+   * here, one listener per group rather than per socket). Returns the function that stops listening.
+   */
+  listen(listener: EventsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The cursor of the last event read from the log: what "from now on" starts after. */
+  async currentCursor(): Promise<string> {
+    return this.currentPosition();
+  }
+
+  /** The stored events after a cursor that match a filter, oldest first (a replay). */
+  storedAfter(cursor: string, filter: SyncEventFilter, limit = PAGE): Promise<SyncEventEntity[]> {
+    return this.eventLog.after(cursor, filter, limit);
+  }
+
   private readonly wake = (): void => {
     if (this.stopped) return;
     if (this.listeners.size === 0) {
@@ -156,12 +175,12 @@ export class EventTailer {
     }
   }
 
-  private async listen(): Promise<void> {
+  private async listenForNotifications(): Promise<void> {
     const client = new pg.Client({ connectionString: this.listenUrl });
     client.on('notification', this.wake);
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'LISTEN connection lost; reconnecting');
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref();
+      if (!this.stopped) setTimeout(() => void this.listenForNotifications().catch(() => undefined), 1_000).unref();
     });
     await client.connect();
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);

@@ -85,3 +85,21 @@ export const databaseStatements = new Counter({
   help: 'Statements sent to the database by the hub pool (not the job queue): reads must stay constant in page size',
   registers: [metricsRegistry],
 });
+
+export const subscriptionExecutions = new Counter({
+  name: 'socgraph_subscription_executions_total',
+  help: 'Live fan-out: subscription documents executed, once per event per group (document, variables, role) however many sockets are in it',
+  registers: [metricsRegistry],
+});
+
+export const fanoutGroups = new Gauge({
+  name: 'socgraph_fanout_groups',
+  help: 'Live fan-out: groups of subscriptions sharing one execution per event',
+  registers: [metricsRegistry],
+});
+
+export const slowSubscribersClosed = new Counter({
+  name: 'socgraph_slow_subscribers_closed_total',
+  help: 'Live fan-out: sockets closed 4508 (too slow: resume with after=<cursor>) because their client fell too far behind',
+  registers: [metricsRegistry],
+});

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { isEventCursor } from '../events/event-log.js';
 import { SyncEventEntity } from '../store/entities/index.js';
 import { paginate } from '../store/paginate.js';
 import { SyncEventConnection } from '../schema/connections.js';
@@ -33,7 +34,7 @@ export class SyncEventResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as GraphContext;
       const after = args.after as string | null | undefined;
-      if (after !== undefined && after !== null && !/^\d{1,19}$/.test(after)) throw badUserInput(`after: '${after}' is not an event cursor`, 'after');
+      if (after !== undefined && after !== null && !isEventCursor(after)) throw badUserInput(`after: '${after}' is not an event cursor`, 'after');
       return ctx.hub.tailer.subscribe({
         kinds: args.kinds as SyncEventKind[] | null, vendor: args.vendor as Vendor | null, subjectId: args.subjectId as string | null,
       }, after ?? null);

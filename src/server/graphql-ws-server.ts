@@ -1,24 +1,28 @@
 import type { Server } from 'node:http';
-import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, subscribe, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authorizeOperation, type Principal } from '../auth/authorize-operation.js';
-import { createContext } from '../resolvers/context.js';
+import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
 import { parseWithinLimits } from './document-limits.js';
 import { formatError, hideSchemaDetails } from './format-error.js';
+import { LiveFanout } from './live-fanout.js';
 
 type Extra = { socket: WebSocket };
 type SocketContext = Context<{ authorization?: unknown }, Extra & { principal?: Principal | null }>;
 
 /**
  * Close codes: 4401 the token is missing, invalid, revoked or expired; 1013 (try again later) too many sockets, for
- * the token or in all, told apart by the reason. (graphql-ws itself uses 4429 for a repeated connection_init.)
+ * the token or in all, told apart by the reason; 4508 (WS_TOO_SLOW) the client fell too far behind a live
+ * stream: resubscribe with `after=<cursor>` from the reason. (graphql-ws itself uses 4429 for a repeated
+ * connection_init.)
  */
+export { WS_TOO_SLOW } from './live-fanout.js';
 export const WS_UNAUTHORIZED = 4401;
 export const WS_TOO_MANY = 1013;
 
@@ -44,6 +48,18 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
   const live = new Map<SocketContext, { token: string; principal: Principal }>();
+  const formatResult = (result: ExecutionResult) => (result.errors
+    ? { ...result, errors: result.errors.map((e) => formatError(e instanceof GraphQLError ? e.toJSON() : e, e, development)) }
+    : result);
+  const fanout = new LiveFanout(hub.tailer, {
+    bufferBytes: settings.subscriberBufferBytes,
+    batchMs: settings.fanoutBatchMs,
+    context: (args) => {
+      const principal = (args.contextValue as GraphContext).principal;
+      return () => createContext(hub, principal);
+    },
+    format: formatResult,
+  });
 
   const tokenOf = (ctx: SocketContext): string | null => {
     const authorization = ctx.connectionParams?.authorization;
@@ -88,7 +104,8 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     onClose: (ctx) => {
       live.delete(ctx);
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    subscribe: (args) => fanout.subscribe(args) ?? subscribe(args),
+    onSubscribe: async (ctx, id, payload) => {
       const session = live.get(ctx);
       const principal = session ? await principalFrom(session.token, hub.tokens).catch(() => null) : null;
       if (!session || !principal) {
@@ -112,6 +129,8 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       if (variables.errors) {
         return variables.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
       }
+      const plan = fanout.plan(schema, document, operation, variables.coerced, principal.role);
+      if (plan instanceof GraphQLError) return [plan];
       graphqlRequests.inc({ operation: operation.operation, outcome: 'started' });
       const args: ExecutionArgs = {
         schema,
@@ -120,11 +139,9 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
         variableValues: payload.variables,
         contextValue: createContext(hub, principal),
       };
-      return args;
+      return plan ? fanout.adopt(args, plan, ctx.extra.socket, id) : args;
     },
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors
-      ? { ...result, errors: result.errors.map((e) => formatError(e instanceof GraphQLError ? e.toJSON() : e, e, development)) }
-      : result),
+    onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => {
       const formatted = formatError(e.toJSON(), e, development);
       const message = development ? formatted.message : hideSchemaDetails(formatted.message);

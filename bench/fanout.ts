@@ -1,0 +1,231 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiTokens } from '../src/auth/api-tokens.js';
+import { openDatabase } from '../src/db/data-source.js';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { testDatabase } from '../test/support/database.js';
+import { hubNodeArgs } from './hub-node-args.js';
+
+/**
+ * fanout: FANOUT_SUBSCRIBERS (1,000) graphql-ws subscribers of `syncEvents` in FANOUT_PROCESSES (4) client
+ * processes, events published through the API (`updateSource`, one SOURCE_UPDATED event each) at FANOUT_RATE
+ * (200/s) for FANOUT_SECONDS (20): one replica (subscribers and publishes on A), two replicas (subscribers on B,
+ * publishes on A, one database), and the floor: a bare `ws` server sending the same payloads to the same clients.
+ * Reports delivered %, latency p50/p99 (arrival − the event's `at`), the fan-out hub's event-loop lag p99
+ * (prom-client's monitorEventLoopDelay at 10 ms resolution: an idle loop reads ~10 ms), sockets dropped, and
+ * the publish call's p50/p99. FANOUT_SECONDS=1800 is the soak.
+ */
+const SUBSCRIBERS = Number(process.env.FANOUT_SUBSCRIBERS ?? 1000);
+const PROCESSES = Number(process.env.FANOUT_PROCESSES ?? 4);
+const RATE = Number(process.env.FANOUT_RATE ?? 200);
+const SECONDS = Number(process.env.FANOUT_SECONDS ?? 20);
+const DRAIN_MS = 15_000;
+/** Publish calls in flight at most (a client's pool): a hub slower than RATE publishes fewer, reported as published. */
+const PUBLISH_CONCURRENCY = Number(process.env.FANOUT_PUBLISH_CONCURRENCY ?? 32);
+const QUERY = 'subscription { syncEvents(kinds: [SOURCE_UPDATED]) { cursor kind at message subjectId vendor } }';
+
+interface Phase { name: string; subscribers: number; publishedPerSecond: number; delivered: number; published: number; p50Ms: number; p99Ms: number; lagP99Ms: number | null; dropped: number;
+  repeats: number; publishP50Ms: number | null; publishP99Ms: number | null; publishLagP99Ms: number | null; rssMb: number | null }
+
+export async function run(): Promise<void> {
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'sg-fanout-pg-')) });
+  const database = embedded ? { url: embedded.url, drop: async () => undefined } : await testDatabase('sg_fanout');
+  const children: ChildProcess[] = [];
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-fanout-'));
+    const configFile = join(dir, 'hub.yaml');
+    writeFileSync(configFile, JSON.stringify({
+      server: { port: 0, host: '127.0.0.1', maxSockets: SUBSCRIBERS + 100, maxSocketsPerToken: SUBSCRIBERS + 100,
+        ...(process.env.FANOUT_BATCH_MS ? { fanoutBatchMs: Number(process.env.FANOUT_BATCH_MS) } : {}) },
+      jobs: { 'event-retention': { intervalSeconds: 0 } },
+      sources: [{ name: 'bench', vendor: 'ABUSEIPDB', baseUrl: 'http://127.0.0.1:9/api/v2', enabled: false, pollIntervalSeconds: 3600,
+        credentials: { apiKey: 'BENCH_ABUSEIPDB_KEY' } }],
+    }));
+    const env = { ...process.env, NODE_OPTIONS: '', HUB_CONFIG: configFile, LOG_LEVEL: 'error', DATABASE_URL: database.url!, BENCH_ABUSEIPDB_KEY: 'bench' };
+    const hubA = await startProcess([...hubNodeArgs(), 'dist/src/main.js'], env, /GraphQL \(HTTP \+ graphql-ws\): (\S+)/);
+    children.push(hubA.child);
+    const hubB = await startProcess([...hubNodeArgs(), 'dist/src/main.js'], env, /GraphQL \(HTTP \+ graphql-ws\): (\S+)/);
+    children.push(hubB.child);
+    const floor = await startProcess(['dist/bench/fanout/floor-server.js'], { ...process.env, NODE_OPTIONS: '' }, /listening (\S+)/, true);
+    children.push(floor.child);
+
+    const dataSource = await openDatabase({ url: database.url!, poolSize: 2 });
+    const tokens = new ApiTokens(dataSource);
+    const viewer = (await tokens.create('fanout-subscribers', 'VIEWER')).token;
+    const admin = (await tokens.create('fanout-publisher', 'ADMIN')).token;
+    await dataSource.destroy();
+    const sourceId = ((await graphql(hubA.url, admin, '{ sources { id name } }')).data.sources as Array<{ id: string }>)[0].id;
+
+    const phases: Phase[] = [];
+    // Phase order: floor, publish baseline, one replica, two replicas (report() reads them by position).
+    phases.push(await phase('floor (bare ws)', floor.url, viewer, [], async () => {
+      floor.child.send({ type: 'publish', rate: RATE, seconds: SECONDS });
+      const [message] = await onceMessage(floor.child, 'published');
+      return { published: (message as { count: number }).count, latencies: [] };
+    }));
+    phases.push(await phase('hub, no subscribers (publish baseline)', wsUrl(hubA.url), viewer, [hubA], () => publishThroughApi(hubA.url, admin, sourceId), 0));
+    phases.push(await phase('hub, one replica', wsUrl(hubA.url), viewer, [hubA], () => publishThroughApi(hubA.url, admin, sourceId)));
+    phases.push(await phase('hub, two replicas (sub B, pub A)', wsUrl(hubB.url), viewer, [hubB, hubA], () => publishThroughApi(hubA.url, admin, sourceId)));
+    report(phases);
+  } finally {
+    for (const child of children) await stopProcess(child);
+    await database.drop();
+    await embedded?.close();
+  }
+}
+
+async function phase(name: string, url: string, token: string, hubs: Array<{ url: string; child: ChildProcess }>,
+  publish: () => Promise<{ published: number; latencies: number[] }>, subscribers = SUBSCRIBERS): Promise<Phase> {
+  process.stderr.write(`  ${name}: connecting ${subscribers} subscribers…\n`);
+  const clients = Array.from({ length: subscribers > 0 ? PROCESSES : 0 }, (_, i) => fork('dist/bench/fanout/subscribers.js', [], {
+    env: { ...process.env, NODE_OPTIONS: '', FANOUT_URL: url, FANOUT_TOKEN: token, FANOUT_QUERY: QUERY,
+      FANOUT_SOCKETS: String(Math.floor(SUBSCRIBERS / PROCESSES) + (i < SUBSCRIBERS % PROCESSES ? 1 : 0)) },
+  }));
+  try {
+    await Promise.all(clients.map((c) => onceMessage(c, 'ready')));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const hub of hubs) await lagP99(hub.url); // resets the loop-delay histogram
+    process.stderr.write(`  ${name}: publishing ${RATE}/s for ${SECONDS} s…\n`);
+    const publishStarted = performance.now();
+    const { published, latencies } = await publish();
+    const publishedPerSecond = Math.round(published / ((performance.now() - publishStarted) / 1000));
+    const stats = async () => Promise.all(clients.map(async (c) => {
+      c.send({ type: 'stats' });
+      return (await onceMessage(c, 'stats'))[0] as { received: number; repeatsOrDisorder: number; closes: Record<string, number>; latency: Array<[number, number]> };
+    }));
+    const deadline = Date.now() + DRAIN_MS;
+    let figures = await stats();
+    while (figures.reduce((n, s) => n + s.received, 0) < published * subscribers && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      figures = await stats();
+    }
+    const lags = [];
+    for (const hub of hubs) lags.push(await lagP99(hub.url));
+    const histogram = new Map<number, number>();
+    for (const s of figures) for (const [ms, n] of s.latency) histogram.set(ms, (histogram.get(ms) ?? 0) + n);
+    const received = figures.reduce((n, s) => n + s.received, 0);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const result: Phase = {
+      name, published, publishedPerSecond, subscribers, delivered: published && subscribers ? received / (published * subscribers) : 1,
+      p50Ms: percentileOf(histogram, 0.5), p99Ms: percentileOf(histogram, 0.99),
+      lagP99Ms: lags[0]?.lag ?? null, publishLagP99Ms: lags[1]?.lag ?? null, rssMb: lags[0]?.rss ?? null,
+      dropped: figures.reduce((n, s) => n + Object.values(s.closes).reduce((a, b) => a + b, 0), 0),
+      repeats: figures.reduce((n, s) => n + s.repeatsOrDisorder, 0),
+      publishP50Ms: sorted.length ? sorted[Math.floor(sorted.length * 0.5)] : null,
+      publishP99Ms: sorted.length ? sorted[Math.floor(sorted.length * 0.99)] : null,
+    };
+    process.stderr.write(`  ${name}: ${JSON.stringify(result)}\n`);
+    return result;
+  } finally {
+    for (const client of clients) {
+      client.send({ type: 'exit' });
+      await new Promise((resolve) => client.once('exit', resolve));
+    }
+  }
+}
+
+/** updateSource at RATE/s for SECONDS (one SOURCE_UPDATED event each); the calls' latencies. */
+async function publishThroughApi(url: string, token: string, sourceId: string): Promise<{ published: number; latencies: number[] }> {
+  const total = Math.round(RATE * SECONDS);
+  const deadline = performance.now() + SECONDS * 1000 + 5_000;
+  const latencies: number[] = [];
+  const calls: Array<Promise<void>> = [];
+  let published = 0;
+  let inFlight = 0;
+  const started = performance.now();
+  for (let sent = 0; sent < total && performance.now() < deadline;) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
+    for (; sent < due && inFlight < PUBLISH_CONCURRENCY; sent++) {
+      const at = performance.now();
+      inFlight++;
+      calls.push(graphql(url, token, 'mutation($id: ID!, $s: Int) { updateSource(input: { sourceId: $id, pollIntervalSeconds: $s }) { id } }',
+        { id: sourceId, s: 3600 + (sent % 2) }).then((body) => {
+        if (!body.errors) published++;
+        latencies.push(performance.now() - at);
+      }).finally(() => {
+        inFlight--;
+      }));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(calls);
+  return { published, latencies };
+}
+
+function report(phases: Phase[]): void {
+  const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} ms`);
+  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} (${p.publishedPerSecond}/s) | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} |`);
+  process.stdout.write([
+    `fanout: ${SUBSCRIBERS} subscribers in ${PROCESSES} processes, ${RATE} events/s for ${SECONDS} s`,
+    '| run | delivered | latency p50 / p99 | fan-out hub loop lag p99 | sockets dropped | repeats | publish call p50 / p99 | hub RSS MB |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n') + '\n');
+  const floor = phases[0];
+  const ratio = (p: Phase) => Number((p.p99Ms / Math.max(1, floor.p99Ms)).toFixed(2));
+  const publishRatio = (p: Phase) => Number(((p.publishP99Ms ?? 0) / Math.max(1, phases[1].publishP99Ms ?? 1)).toFixed(2));
+  process.stdout.write(`${JSON.stringify({
+    bench: 'fanout', subscribers: SUBSCRIBERS, processes: PROCESSES, rate: RATE, seconds: SECONDS, phases,
+    p99VsFloor: { oneReplica: ratio(phases[2]), twoReplicas: ratio(phases[3]) },
+    publishP99VsNoSubscribers: { oneReplica: publishRatio(phases[2]), twoReplicas: publishRatio(phases[3]) },
+  })}\n`);
+}
+
+function percentileOf(histogram: Map<number, number>, q: number): number {
+  const total = [...histogram.values()].reduce((a, b) => a + b, 0);
+  let seen = 0;
+  for (const ms of [...histogram.keys()].sort((a, b) => a - b)) {
+    seen += histogram.get(ms)!;
+    if (seen >= total * q) return ms;
+  }
+  return 0;
+}
+
+async function lagP99(graphqlUrl: string): Promise<{ lag: number; rss: number }> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+  const value = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
+  return { lag: value('socgraph_nodejs_eventloop_lag_p99_seconds') * 1000, rss: Math.round(value('socgraph_process_resident_memory_bytes') / 2 ** 20) };
+}
+
+async function graphql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  return await response.json() as never;
+}
+
+const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
+
+function onceMessage(child: ChildProcess, type: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve([message]);
+    };
+    const onExit = (code: number | null) => reject(new Error(`a bench process exited (${code}) before '${type}'`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, ipc = false): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? ['ipc' as const] : [])] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = ready.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready: ${out}`)));
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}

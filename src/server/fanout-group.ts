@@ -1,0 +1,243 @@
+import type { Socket } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { WebSocket } from 'ws';
+import { matches, type SyncEventFilter } from '../events/event-log.js';
+import type { EventTailer } from '../events/event-tailer.js';
+import { eventsDelivered, slowSubscribersClosed, subscriptionExecutions } from '../observability/metrics.js';
+import type { SyncEventEntity } from '../store/entities/index.js';
+
+/**
+ * Close code for a subscriber too far behind (its socket holds more unsent bytes than the hub allows, or it
+ * could not take its replay): reason `too slow: resume with after=<cursor>` — resubscribing with that cursor as
+ * `after` loses nothing. (graphql-ws keeps 4400–4499 and 4500/4504 for itself.)
+ */
+export const WS_TOO_SLOW = 4508;
+
+/** Events one group may hold before it has fanned them out; beyond it, the hub itself is behind. */
+const MAX_GROUP_QUEUE = 10_000;
+/** Live events a subscriber still replaying stored ones may have waiting. */
+const MAX_PENDING = 10_000;
+/** How many events a group sends at once (its window is GroupOptions.batchMs). */
+const MAX_BATCH = 64;
+/** Frames kept per group by cursor, so subscribers replaying the same events share one execution. */
+const FRAME_CACHE = 1_000;
+/** Stored events read per query while replaying. */
+const REPLAY_PAGE = 500;
+/** A replaying subscriber whose socket stays full this long is closed as too slow. */
+const REPLAY_ROOM_WAIT_MS = 10_000;
+/** The fan-out gives the event loop back at least this often (ms), so HTTP, jobs and pings keep running. */
+const SLICE_MS = 8;
+
+let sliceStart = performance.now();
+/** A promise to await when the current slice of work is used up (then the loop gets a turn), else nothing. */
+export function yieldIfDue(): Promise<void> | undefined {
+  if (performance.now() - sliceStart < SLICE_MS) return undefined;
+  return nextTurn().then(() => {
+    sliceStart = performance.now();
+  });
+}
+
+/** One subscription (socket + id) in a group. */
+export interface Member {
+  socket: WebSocket;
+  /** `{"id":"…","type":"next","payload":` — the frame's only per-socket part. */
+  head: string;
+  delivered: bigint;
+  /** False while stored events are replayed; live events wait in `pending`. */
+  live: boolean;
+  pending: Array<{ cursor: bigint; tail: string }>;
+  closed: boolean;
+  end(error?: Error): void;
+}
+
+export interface GroupOptions {
+  tailer: EventTailer;
+  bufferBytes: number;
+  /** How long to wait for more events before fanning out (server.fanoutBatchMs). */
+  batchMs: number;
+  /** A fresh context for one execution (the group's role). */
+  context: () => unknown;
+  /** The result as sent to clients (errors formatted as over HTTP). */
+  format: (result: ExecutionResult) => unknown;
+  onEmpty: () => void;
+}
+
+/**
+ * Subscriptions sharing one (document, variables, role): each event is executed once for the group and its
+ * serialized payload written to every member's socket, with only the subscription id differing per frame.
+ */
+export class FanoutGroup {
+  readonly members = new Set<Member>();
+  private readonly queue: SyncEventEntity[] = [];
+  private draining = false;
+  private scheduled = false;
+  private readonly frames = new Map<string, string>();
+  private readonly stopListening: () => void;
+
+  constructor(readonly filter: SyncEventFilter, private readonly args: ExecutionArgs, private readonly options: GroupOptions) {
+    this.stopListening = options.tailer.listen(this.onEvents);
+  }
+
+  /** Adds a subscription: replays stored events after `after` (or starts from now), then goes live. */
+  join(socket: WebSocket, id: string, after: string | null, end: Member['end']): Member {
+    const member: Member = { socket, head: `{"id":${JSON.stringify(id)},"type":"next","payload":`, delivered: 0n, live: false, pending: [], closed: false, end };
+    this.members.add(member);
+    void this.catchUp(member, after).catch((error: Error) => this.leave(member, error));
+    return member;
+  }
+
+  leave(member: Member, error?: Error): void {
+    if (member.closed) return;
+    member.closed = true;
+    member.pending = [];
+    this.members.delete(member);
+    member.end(error);
+    if (this.members.size === 0) {
+      this.stopListening();
+      this.options.onEmpty();
+    }
+  }
+
+  private readonly onEvents = (events: SyncEventEntity[]): void => {
+    for (const event of events) if (matches(event, this.filter)) this.queue.push(event);
+    if (this.queue.length > MAX_GROUP_QUEUE) {
+      this.queue.length = 0;
+      for (const member of this.members) this.tooSlow(member);
+      return;
+    }
+    this.schedule();
+  };
+
+  /** Drains after a short window, so events arriving together leave in one write per socket. */
+  private schedule(): void {
+    if (this.scheduled || this.draining || this.queue.length === 0) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      void this.drain();
+    }, this.options.batchMs);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const frames: Array<{ cursor: bigint; tail: string }> = [];
+        for (const event of batch) frames.push({ cursor: BigInt(event.cursor), tail: await this.tail(event) });
+        let sent = 0;
+        let visited = 0;
+        for (const member of this.members) {
+          if (!member.live) {
+            member.pending.push(...frames);
+            if (member.pending.length > MAX_PENDING) this.tooSlow(member);
+          } else {
+            sent += this.sendAll(member, frames);
+          }
+          if (++visited % 16 === 0) {
+            const turn = yieldIfDue();
+            if (turn) await turn;
+          }
+        }
+        if (sent > 0) eventsDelivered.inc(sent);
+      }
+    } finally {
+      this.draining = false;
+      this.schedule();
+    }
+  }
+
+  /** Writes frames to one socket as one TCP write (corked), skipping those it already has. */
+  private sendAll(member: Member, frames: Array<{ cursor: bigint; tail: string }>): number {
+    if (!this.hasRoom(member)) return 0;
+    const tcp = (member.socket as unknown as { _socket?: Socket })._socket;
+    tcp?.cork();
+    let sent = 0;
+    try {
+      // One room check per batch: corked, every frame of the batch counts as buffered until the write.
+      for (const { cursor, tail } of frames) if (this.send(member, cursor, tail, false)) sent++;
+    } finally {
+      tcp?.uncork();
+    }
+    return sent;
+  }
+
+  /** The frame's shared part for an event: its payload, executed once and serialized once. */
+  private async tail(event: SyncEventEntity): Promise<string> {
+    const cached = this.frames.get(event.cursor);
+    if (cached !== undefined) return cached;
+    subscriptionExecutions.inc();
+    const result = await execute({ ...this.args, rootValue: event, contextValue: this.options.context() });
+    const tail = `${JSON.stringify(this.options.format(result))}}`;
+    this.frames.set(event.cursor, tail);
+    if (this.frames.size > FRAME_CACHE) this.frames.delete(this.frames.keys().next().value!);
+    return tail;
+  }
+
+  /** Writes one frame unless the member already has it; a member whose socket is too full is closed. */
+  private send(member: Member, cursor: bigint, tail: string, checkRoom = true): boolean {
+    if (member.closed || cursor <= member.delivered) return false;
+    if (checkRoom && !this.hasRoom(member)) return false;
+    member.socket.send(member.head + tail);
+    member.delivered = cursor;
+    return true;
+  }
+
+  /** Whether the member's socket is open and within its buffer bound (closed as too slow when over it). */
+  private hasRoom(member: Member): boolean {
+    if (member.closed) return false;
+    const socket = member.socket;
+    if (socket.readyState !== WebSocket.OPEN) {
+      this.leave(member);
+      return false;
+    }
+    if (socket.bufferedAmount > this.options.bufferBytes) {
+      this.tooSlow(member);
+      return false;
+    }
+    return true;
+  }
+
+  private tooSlow(member: Member): void {
+    if (member.closed) return;
+    slowSubscribersClosed.inc();
+    if (member.socket.readyState === WebSocket.OPEN) member.socket.close(WS_TOO_SLOW, `too slow: resume with after=${member.delivered}`);
+    this.leave(member);
+  }
+
+  /** Stored events first (paced by the socket), then whatever arrived live meanwhile: no gap, no repeat. */
+  private async catchUp(member: Member, after: string | null): Promise<void> {
+    if (after === null) {
+      member.delivered = BigInt(await this.options.tailer.currentCursor());
+    } else {
+      member.delivered = BigInt(after);
+      for (;;) {
+        const page = await this.options.tailer.storedAfter(String(member.delivered), this.filter, REPLAY_PAGE);
+        for (const event of page) {
+          if (member.closed) return;
+          if (!(await this.roomFor(member))) return this.tooSlow(member);
+          this.send(member, BigInt(event.cursor), await this.tail(event));
+          const turn = yieldIfDue();
+          if (turn) await turn;
+        }
+        if (member.closed || page.length < REPLAY_PAGE) break;
+      }
+    }
+    if (member.closed) return;
+    // Synchronous from here: nothing the drain sends can interleave, so the order holds.
+    this.sendAll(member, member.pending);
+    member.pending = [];
+    member.live = true;
+  }
+
+  private async roomFor(member: Member): Promise<boolean> {
+    const started = Date.now();
+    while (member.socket.bufferedAmount > this.options.bufferBytes / 2) {
+      if (member.closed || Date.now() - started > REPLAY_ROOM_WAIT_MS) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  }
+}
