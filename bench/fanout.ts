@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { openDatabase } from '../src/db/data-source.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { testDatabase } from '../test/support/database.js';
 import { hubNodeArgs } from './hub-node-args.js';
+import { startProcess, stopProcess } from './child-process.js';
 
 /**
  * fanout: FANOUT_SUBSCRIBERS (1,000) graphql-ws subscribers of `syncEvents` in FANOUT_PROCESSES (4) client
@@ -210,22 +211,3 @@ function onceMessage(child: ChildProcess, type: string): Promise<unknown[]> {
   });
 }
 
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, ipc = false): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? ['ipc' as const] : [])] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = ready.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready: ${out}`)));
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { hubNodeArgs } from './hub-node-args.js';
 import { fetchJson, load, median, type LoadFigures, type Target } from './read/load.js';
 import { seedIndicators } from './read/seed-indicators.js';
 import { canonical, hubQuery, pgToHub, postgraphileQuery, type ShapeName } from './read/shapes.js';
+import { startProcess, stopProcess } from './child-process.js';
 
 /**
  * read: nested dashboard reads ("Dash": incidents(first: 50) with tickets, worklogs, attachments, notes, indicators,
@@ -187,26 +188,6 @@ async function statementsPerRequest(origin: string, target: Target): Promise<num
     fewest = Math.min(fewest, await counter() - before);
   }
   return fewest;
-}
-
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = ready.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready: ${out}`)));
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 function sleep(ms: number): Promise<void> {
