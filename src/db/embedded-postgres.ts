@@ -37,6 +37,10 @@ const SERVER_SETTINGS = {
   logging_collector: 'off',
   log_min_messages: 'warning',
   log_checkpoints: 'off',
+  // Group commit: with 2+ other transactions open, a commit waits up to 1 ms so one WAL flush serves several. Every
+  // commit stays durable (synchronous_commit on); flow 1's bench went from 0.74 to 0.82–0.83 × its floor.
+  commit_delay: '1000',
+  commit_siblings: '2',
 };
 
 /**
