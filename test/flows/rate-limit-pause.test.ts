@@ -61,7 +61,8 @@ function callsInsideWindows(calls: RecordedCall[], retryAfterSeconds: number): {
 
 it(`lets no call into a Retry-After window while ${TICKETS} tickets sync in parallel`, async () => {
   await control(ctp, 'POST', '/seed', { count: TICKETS, worklogsPerTicket: 2, attachmentsPerTicket: 1, attachmentBytes: 256 });
-  const faults = { rateLimitRate: 0.03, retryAfterSeconds: RETRY_AFTER_SECONDS };
+  // 3 % of calls answered 429, and the first one always (so the faults bite in every run, not only in most).
+  const faults = { rateLimitRate: 0.03, retryAfterSeconds: RETRY_AFTER_SECONDS, next: [{ status: 429, retryAfterSeconds: RETRY_AFTER_SECONDS }] };
   await control(ctp, 'PUT', '/faults', faults);
   await control(soar, 'PUT', '/faults', faults);
   ctp.calls.clear();
