@@ -7,7 +7,7 @@ import { childLogger } from '../observability/logger.js';
 
 /** Where a replica tells the others a source is paused (payload: `{ source, waitMs }`). */
 export const PAUSE_CHANNEL = 'socgraph_source_pause';
-/** Safety net: every replica re-reads the pauses this often (a lost LISTEN connection, the embedded database). */
+/** Safety net: every replica re-reads the pauses this often (a lost LISTEN connection). */
 const REFRESH_MS = 2_000;
 /** A shared backoff (429 without Retry-After) starts here and doubles per 429 while they keep coming. */
 const BACKOFF_FIRST_MS = 1_000;
@@ -24,7 +24,7 @@ const PAUSE_LIMIT_MS = 60 * 60_000;
  * enrichment quota of that source honours too), so there is one "blocked until" per source, not two.
  *
  * The hot path never touches the database: each replica keeps the pauses in memory; the replica that got the 429
- * sets its own at once, writes the block and NOTIFYs the others (server database), and every replica re-reads the
+ * sets its own at once, writes the block and NOTIFYs the others, and every replica re-reads the
  * blocks every REFRESH_MS as a safety net. Times travel as "milliseconds from now" measured on the database's
  * clock, so replicas' clocks need not agree.
  */

@@ -12,8 +12,8 @@ import { control } from '../support/sandbox-control.js';
 /**
  * Issue 9 item 6, truthful after a crash: `kill -9` the hub during a long CTP → Resilient run, start it again,
  * and the dead run shows FAILED (interrupted) while a new run starts within seconds — not at the job's next
- * interval (600 s here) — and completes the backfill. On the embedded database (a data folder on disk) or a
- * fresh database on DATABASE_URL's server.
+ * interval (600 s here) — and completes the backfill. On a fresh database of the test run's PostgreSQL (the
+ * embedded one, or DATABASE_URL's server).
  */
 const TICKETS = 600;
 const INTERVAL_SECONDS = 600;

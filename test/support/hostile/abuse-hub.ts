@@ -61,7 +61,7 @@ export async function startAbuseHub(options: { logLevel?: string; nodeArgs?: str
   ].join('\n'));
   const env = { HUB_CONFIG: config, DATABASE_URL: database.url ?? '', ABUSE_CTP_USER: 'abuse-user', ABUSE_CANARY: canary, LOG_LEVEL: options.logLevel ?? 'info' };
 
-  // The ADMIN token from the CLI (the hub stopped: the embedded database is single-process), the others through it.
+  // The ADMIN token from the CLI (before the hub starts, as an operator would make the first one), the others through it.
   const cli = spawnSync(process.execPath, ['dist/src/cli/token.js', 'create', '--role', 'ADMIN', '--name', 'abuse-admin'], {
     env: { ...process.env, NODE_OPTIONS: '', ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000,
   });
