@@ -271,7 +271,7 @@ async function floor(hub: RunningHub, lookups: Array<{ name: ProviderName; ref: 
   const { default: pLimit } = await import('p-limit');
   const limits = Object.fromEntries(PROVIDERS.map((name) => [name, pLimit(CONCURRENCY)]));
   await Promise.all(lookups.map(({ name, ref }) => limits[name](async () => {
-    const enricher = hub.services.sources.client<{ enrich(ref: IndicatorRef): Promise<unknown> }>(name);
+    const enricher = hub.services.sources.port(name, 'enrich')!;
     await enricher.enrich(ref);
   })));
 }

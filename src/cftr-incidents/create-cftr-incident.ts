@@ -18,6 +18,7 @@ import type { IncidentEntity, IndicatorEntity } from '../store/entities/index.js
 import { recordCftrIncident, type RecordedIncident, type RecordOutcome } from './record-cftr-incident.js';
 import { readSelection, type SelectionInput } from './selection.js';
 import { mappingTable } from './type-mappings.js';
+import { cywareCftrManifest } from '../sources/cyware-cftr/manifest.js';
 
 export interface CreateCftrIncidentRequest {
   selection: SelectionInput;
@@ -126,7 +127,7 @@ export class CftrIncidentCreator {
    */
   private async createInRespond(claim: Claim | null, plan: IncidentPlan): Promise<CftrIncidentWire> {
     try {
-      return await this.hub.sources.client<CftrClient>(plan.cftrSourceName).createIncident(toNewCftrIncident(plan));
+      return await this.hub.sources.client(plan.cftrSourceName, cywareCftrManifest).createIncident(toNewCftrIncident(plan));
     } catch (error) {
       if (claim && mayHaveCreated(error)) {
         await this.db.query(
@@ -151,7 +152,7 @@ export class CftrIncidentCreator {
    * `external_id` is judged by it).
    */
   private async reconcile(claim: Claim, plan: IncidentPlan, claimedSince: Date): Promise<CftrIncidentOutcome> {
-    const client = this.hub.sources.client<CftrClient>(plan.cftrSourceName);
+    const client = this.hub.sources.client(plan.cftrSourceName, cywareCftrManifest);
     let found: CftrIncidentWire | null = null;
     try {
       found = await findCreated(client, plan, new Date(claimedSince.getTime() - 120_000));
@@ -169,7 +170,7 @@ export class CftrIncidentCreator {
   private async finish(claim: Claim, plan: IncidentPlan, cftrId: string): Promise<CftrIncidentOutcome> {
     let wire: CftrIncidentWire;
     try {
-      wire = await this.hub.sources.client<CftrClient>(plan.cftrSourceName).getIncident(cftrId);
+      wire = await this.hub.sources.client(plan.cftrSourceName, cywareCftrManifest).getIncident(cftrId);
     } catch (error) {
       // Still CREATED: the next retry may take it over at once.
       await this.db.query(`UPDATE cftr_incident_request SET claimed_at = 'epoch' WHERE id = $1 AND claim_token = $2`, [claim.id, claim.token])
@@ -180,7 +181,7 @@ export class CftrIncidentCreator {
   }
 
   private async record(claim: Claim | null, plan: IncidentPlan, wire: CftrIncidentWire): Promise<CftrIncidentOutcome> {
-    const client = this.hub.sources.client<CftrClient>(plan.cftrSourceName);
+    const client = this.hub.sources.client(plan.cftrSourceName, cywareCftrManifest);
     let recorded: RecordOutcome;
     try {
       // One statement: all of it is recorded, or none of it.

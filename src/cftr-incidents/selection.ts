@@ -9,6 +9,7 @@ import { VendorError } from '../sources/http/vendor-error.js';
 import type { CftrOriginKind } from '../store/entities/cftr-incident-origin.entity.js';
 import { CTIX, sourceById } from './pick-source.js';
 import { fromThreatId, type ThreatKind } from './threat-ids.js';
+import { cywareCtixManifest } from '../sources/cyware-ctix/manifest.js';
 
 /**
  * What a `createCftrIncident` input selects in Intel Exchange, read live: the objects it is made from (recorded
@@ -68,7 +69,7 @@ async function readThreatData(hub: HubServices, ids: string[]): Promise<Selectio
   const sourceIds = new Set(refs.map((r) => r.sourceId));
   if (sourceIds.size > 1) throw badUserInput('threatDataIds: the objects come from different Intel Exchange sources; one incident is made from one source', 'input.threatDataIds');
   const source = ctixSource(hub, refs[0]!.sourceId, refs[0]!.id, 'threat data object');
-  const client = hub.sources.client<CtixClient>(source.config.name);
+  const client = hub.sources.client(source.config.name, cywareCtixManifest);
   const limit = pLimit(READ_CONCURRENCY);
   const read = await Promise.all(refs.map((ref) => limit(async () => {
     const what = `threat data object ${ref.id} (${ref.type} ${ref.ctixId})`;
@@ -100,7 +101,7 @@ async function readInvestigation(hub: HubServices, id: string, nodeIds: string[]
   const ref = fromThreatId('ThreatInvestigation', id);
   if (!ref) throw notFound(`investigation.id: '${id}' is not a known threat investigation (use ThreatInvestigation.id)`);
   const source = ctixSource(hub, ref.sourceId, id, 'threat investigation');
-  const client = hub.sources.client<CtixClient>(source.config.name);
+  const client = hub.sources.client(source.config.name, cywareCtixManifest);
   const [canvas, nodes] = await Promise.all([
     orNotFound(client.getInvestigation(ref.ctixId), `threat investigation ${id}`, source),
     orNotFound(client.investigationNodes(ref.ctixId), `threat investigation ${id}`, source),
@@ -142,7 +143,7 @@ async function readBulletin(hub: HubServices, id: string): Promise<Selection> {
   const ref = fromThreatId('ThreatBulletin', id);
   if (!ref) throw notFound(`bulletinId: '${id}' is not a known threat bulletin (use ThreatBulletin.id)`);
   const source = ctixSource(hub, ref.sourceId, id, 'threat bulletin');
-  const client = hub.sources.client<CtixClient>(source.config.name);
+  const client = hub.sources.client(source.config.name, cywareCtixManifest);
   const bulletin = await orNotFound(client.getBulletin(ref.ctixId), `threat bulletin ${id}`, source);
   const members = await client.bulletinObjects(bulletin);
   if (members.length === 0) throw badUserInput(`bulletin '${bulletin.title}' has no threat data objects: nothing to make an incident from`, 'input.bulletinId');

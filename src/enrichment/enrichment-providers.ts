@@ -15,24 +15,22 @@ export interface EnrichmentProvider {
   notFoundTtlSeconds: number;
 }
 
-const ENRICH_CAPABILITIES = new Set(['enrich-ip', 'enrich-url', 'enrich-domain', 'enrich-hash']);
-
 /**
- * The enabled sources whose vendor enriches indicators, each with its enricher (built by the manifest's
- * `createClient`) and its settings read afresh (an ADMIN may disable a source at run time). Settings default per
- * the provider's manifest; `notFoundCacheTtlSeconds` defaults to a quarter of `cacheTtlSeconds`.
+ * The enabled sources whose vendor declares the `enrich` capability, each with its enricher (that port) and its
+ * settings read afresh (an ADMIN may disable a source at run time). Settings default per the provider's manifest; `notFoundCacheTtlSeconds` defaults to a quarter of `cacheTtlSeconds`.
  */
 export function enrichmentProviders(sources: SourceRegistry): EnrichmentProvider[] {
   const providers: EnrichmentProvider[] = [];
   for (const { config } of sources.list()) {
     if (!config.enabled) continue;
     const manifest = manifestFor(config.vendor);
-    if (!manifest || !manifest.capabilities.some((c) => ENRICH_CAPABILITIES.has(c))) continue;
+    const enricher = sources.port(config.name, 'enrich');
+    if (!manifest || !enricher) continue;
     const parsed = manifest.settingsSchema.parse(config.settings ?? {}) as EnrichmentSettings & { notFoundCacheTtlSeconds?: number };
     providers.push({
       source: config.name,
       vendor: config.vendor,
-      enricher: sources.client<IndicatorEnricher>(config.name),
+      enricher,
       settings: parsed,
       notFoundTtlSeconds: parsed.notFoundCacheTtlSeconds ?? Math.floor(parsed.cacheTtlSeconds / 4),
     });

@@ -16,6 +16,7 @@ import { CftrIncidentOriginEntity } from '../store/entities/index.js';
 import type { CftrOriginKind } from '../store/entities/cftr-incident-origin.entity.js';
 import type { GraphContext } from './context.js';
 import { badUserInput } from './errors.js';
+import { cywareCtixManifest } from '../sources/cyware-ctix/manifest.js';
 
 /**
  * Intel Exchange (CTIX) threat data, investigations and bulletins: live queries that call CTIX (nothing stored,
@@ -35,7 +36,7 @@ export class ThreatDataResolver {
     @Arg('source', () => String, SOURCE_ARG) source?: string,
   ): Promise<Page<ThreatDataObject>> {
     const ctix = pickSource(ctx.hub, CTIX, source, 'source');
-    const client = ctx.hub.sources.client<CtixClient>(ctix.config.name);
+    const client = ctx.hub.sources.client(ctix.config.name, cywareCtixManifest);
     const query = threatDataCql(filter);
     try {
       const window = await ctixWindow({ first, after }, (page, pageSize) => client.listThreatData(query, { page, pageSize }));
@@ -71,7 +72,7 @@ export class ThreatInvestigationResolver {
     @Arg('source', () => String, SOURCE_ARG) source?: string,
   ): Promise<Page<ThreatInvestigation>> {
     const ctix = pickSource(ctx.hub, CTIX, source, 'source');
-    const client = ctx.hub.sources.client<CtixClient>(ctix.config.name);
+    const client = ctx.hub.sources.client(ctix.config.name, cywareCtixManifest);
     const window = await ctixWindow({ first, after }, (page, pageSize) => client.listInvestigations({ q: search || undefined, page, pageSize }));
     return toPage(window, (canvas) => presentInvestigation(ctix.entity.id, canvas));
   }
@@ -99,7 +100,7 @@ export class ThreatBulletinResolver {
     @Arg('source', () => String, SOURCE_ARG) source?: string,
   ): Promise<Page<ThreatBulletin>> {
     const ctix = pickSource(ctx.hub, CTIX, source, 'source');
-    const client = ctx.hub.sources.client<CtixClient>(ctix.config.name);
+    const client = ctx.hub.sources.client(ctix.config.name, cywareCtixManifest);
     const window = await ctixWindow({ first, after }, (page, pageSize) => client.listBulletins({ q: search || undefined, page, pageSize }));
     return toPage(window, (bulletin) => presentBulletin(ctix.entity.id, bulletin));
   }
@@ -143,7 +144,7 @@ function quote(value: string, argument: string): string {
 function ctixClientOf(ctx: GraphContext, sourceId: string): CtixClient {
   const source: RegisteredSource | undefined = sourceById(ctx.hub, CTIX, sourceId);
   if (!source) throw badUserInput('this object\'s Intel Exchange source is no longer configured');
-  return ctx.hub.sources.client<CtixClient>(source.config.name);
+  return ctx.hub.sources.client(source.config.name, cywareCtixManifest);
 }
 
 function toPage<W, N>(window: Window<W>, present: (wire: W) => N): Page<N> {

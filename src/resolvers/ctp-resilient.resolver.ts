@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
-import { CtpResilientCloseActions } from '../jobs/ctp-resilient/close-actions.js';
+import { closeFollowUps } from '../jobs/index.js';
+import { CloseService } from '../services/close-service.js';
 import { expectGlobalId } from '../schema/global-id.js';
 import { Incident } from '../schema/incident.type.js';
 import { presentIncident, presentTicket } from '../schema/present.js';
@@ -25,13 +26,13 @@ class CloseIncidentInput {
 export class CtpResilientResolver {
   @Mutation(() => Ticket, { description: 'Closes a Secureworks CTP ticket (idempotent) and, in the same call, its linked Resilient incident (close template)' })
   async closeTicket(@Ctx() ctx: GraphContext, @Arg('input', () => CloseTicketInput) input: CloseTicketInput): Promise<Ticket> {
-    const ticket = await new CtpResilientCloseActions(ctx.hub).closeTicket(expectGlobalId(input.ticketId, 'Ticket', 'input.ticketId'), input.closeCode, input.resolutionSummary ?? null);
+    const ticket = await new CloseService(ctx.hub, closeFollowUps).closeTicket(expectGlobalId(input.ticketId, 'Ticket', 'input.ticketId'), input.closeCode, input.resolutionSummary ?? null);
     return presentTicket(ticket);
   }
 
   @Mutation(() => Incident, { description: 'Closes an IBM Resilient incident (idempotent) and then its CTP ticket' })
   async closeIncident(@Ctx() ctx: GraphContext, @Arg('input', () => CloseIncidentInput) input: CloseIncidentInput): Promise<Incident> {
-    const incident = await new CtpResilientCloseActions(ctx.hub).closeIncident(expectGlobalId(input.incidentId, 'Incident', 'input.incidentId'), input);
+    const incident = await new CloseService(ctx.hub, closeFollowUps).closeIncident(expectGlobalId(input.incidentId, 'Incident', 'input.incidentId'), input);
     return presentIncident(incident);
   }
 }

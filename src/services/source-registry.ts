@@ -5,6 +5,8 @@ import { quotaWindows } from '../enrichment/quota-windows.js';
 import { childLogger } from '../observability/logger.js';
 import { SourceHealthTracker, type SourceHealthState } from '../sources/health/source-health.js';
 import { manifestFor } from '../sources/index.js';
+import type { VendorManifest } from '../sources/manifest.js';
+import type { CapabilityName, CapabilityPorts } from '../sources/ports.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { SourceEntity } from '../store/entities/index.js';
 import { sourceCallGate } from './source-call-gate.js';
@@ -25,6 +27,7 @@ export class SourceRegistry {
   readonly health: SourceHealthTracker;
   private readonly byName = new Map<string, RegisteredSource>();
   private readonly clients = new Map<string, unknown>();
+  private readonly ports = new Map<string, unknown>();
   /** Keeps the sources' configured `rateLimit`s, shared by every replica; made when a source first needs it. */
   private rateLimits?: QuotaScheduler;
   private readonly log = childLogger({ component: 'sources' });
@@ -113,20 +116,44 @@ export class SourceRegistry {
       : `source ${owner.config.name}: ${candidates.length} enabled ${vendor} sources; name one in ${settingKey}`);
   }
 
-  /** The vendor client of a source, built on first use. */
-  client<T>(name: string): T {
+  /**
+   * The vendor client of a source, built on first use, typed by the vendor's manifest. Refuses a source of another
+   * vendor, so the type is checked rather than asserted.
+   */
+  client<Client>(name: string, manifest: VendorManifest<Client>): Client {
     const source = this.byName.get(name);
     if (!source) throw new Error(`no source named ${name}`);
+    if (source.config.vendor !== manifest.vendor) throw new Error(`source ${name} is a ${source.config.vendor} source, not ${manifest.vendor}`);
+    // Built by this same manifest (the vendor matches), so the cached client is a Client.
+    return this.clientOf(source, manifest) as Client;
+  }
+
+  /**
+   * The port of a capability a source's vendor declares (`tickets`, `incidents`, `threatIntel`, `enrich`), or
+   * undefined when its vendor does not offer it: services pick a handler by what a vendor can do, not by its name.
+   */
+  port<C extends CapabilityName>(name: string, capability: C): CapabilityPorts[C] | undefined {
+    const source = this.byName.get(name);
+    if (!source) throw new Error(`no source named ${name}`);
+    const key = `${name}\u0000${capability}`;
+    if (this.ports.has(key)) return this.ports.get(key) as CapabilityPorts[C] | undefined;
+    const manifest = manifestFor(source.config.vendor);
+    const declare = manifest?.capabilities[capability] as ((client: unknown, config: SourceConfig) => CapabilityPorts[C]) | undefined;
+    const port = manifest && declare ? declare.call(manifest.capabilities, this.clientOf(source, manifest), source.config) : undefined;
+    this.ports.set(key, port);
+    return port;
+  }
+
+  private clientOf(source: RegisteredSource, manifest: VendorManifest<unknown>): unknown {
+    const name = source.config.name;
     let client = this.clients.get(name);
     if (!client) {
-      const manifest = manifestFor(source.config.vendor);
-      if (!manifest) throw new Error(`no adapter for ${source.config.vendor}`);
       const rateLimit = this.rateLimiter(source.config);
       const limiter = this.pauses ? sourceCallGate(this.pauses, source.config, rateLimit) : rateLimit;
       client = manifest.createClient(source.config, { health: this.health, limiter });
       this.clients.set(name, client);
     }
-    return client as T;
+    return client;
   }
 
   private rateLimiter(source: SourceConfig) {

@@ -2,16 +2,8 @@ import type { z } from 'zod';
 import type { Vendor } from '../domain/vendor.js';
 import type { SandboxDefinition } from '../sandbox/kit/index.js';
 import type { SourceClientDeps } from './http/source-http.js';
+import type { CapabilityDeclarations } from './ports.js';
 import type { SourceConfig } from './source-config.js';
-
-export type Capability =
-  | 'tickets' // a ticketing system (CTP, Ivanti)
-  | 'incidents' // a response platform (Resilient, CFTR)
-  | 'threat-intel' // threat data (CTIX)
-  | 'enrich-ip'
-  | 'enrich-url'
-  | 'enrich-domain'
-  | 'enrich-hash';
 
 /**
  * Everything the hub needs to know about one vendor, in its own folder (`src/sources/<vendor>/manifest.ts`),
@@ -20,7 +12,8 @@ export type Capability =
 export interface VendorManifest<Client = unknown> {
   vendor: Vendor;
   displayName: string;
-  capabilities: Capability[];
+  /** What the vendor can do (`tickets`, `incidents`, `threatIntel`, `enrich`), each as a port built from the client. */
+  capabilities: CapabilityDeclarations<Client>;
   /** Credential names a source of this vendor needs (config maps each to an env variable). */
   credentialKeys: string[];
   /** Vendor-specific settings (parsed at config load; defaults applied). */

@@ -3,7 +3,7 @@ import { Vendor } from '../../src/domain/vendor.js';
 import { createCywareCftrSandbox } from '../../src/sandbox/cyware-cftr/index.js';
 import { createCywareCtixSandbox } from '../../src/sandbox/cyware-ctix/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
-import type { CftrClient } from '../../src/sources/cyware-cftr/client.js';
+import { cywareCftrManifest } from '../../src/sources/cyware-cftr/manifest.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { control } from '../support/sandbox-control.js';
 
@@ -105,7 +105,7 @@ describe('case 3: bulletins whose detail lists their objects inline', () => {
 describe('case 4: an uncertain create never makes a twin, with list rows that carry no external_id', () => {
   it('Respond list rows carry only the list fields; external_id is on the detail', async () => {
     await createIncident({ threatDataIds: [await ipObjectId('192.0.2.140')], title: 'Row shape' });
-    const { results } = await hub.services.sources.client<CftrClient>('cftr').listIncidents();
+    const { results } = await hub.services.sources.client('cftr', cywareCftrManifest).listIncidents();
     const row = results[0]!;
     expect(Object.keys(row).sort()).toEqual(['created', 'level', 'modified', 'readable_id', 'status', 'title', 'unique_id']);
     expect((await cftrIncidents())[0].external_id).toEqual(expect.stringMatching(/^socgraph:/));

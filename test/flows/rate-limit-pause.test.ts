@@ -2,7 +2,7 @@ import { createIbmResilientSandbox } from '../../src/sandbox/ibm-resilient/index
 import type { RecordedCall } from '../../src/sandbox/kit/call-log.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { createSecureworksCtpSandbox } from '../../src/sandbox/secureworks-ctp/index.js';
-import type { SecureworksCtpClient } from '../../src/sources/secureworks-ctp/client.js';
+import { secureworksCtpManifest } from '../../src/sources/secureworks-ctp/manifest.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { control } from '../support/sandbox-control.js';
 
@@ -91,8 +91,8 @@ it(`lets no call into a Retry-After window while ${TICKETS} tickets sync in para
 it('pauses the source on another replica too', async () => {
   const second = await startTestHubOnSameDatabase();
   try {
-    const here = hub.services.sources.client<SecureworksCtpClient>('ctp');
-    const there = second.services.sources.client<SecureworksCtpClient>('ctp');
+    const here = hub.services.sources.client('ctp', secureworksCtpManifest);
+    const there = second.services.sources.client('ctp', secureworksCtpManifest);
     const ticket = (await control(ctp, 'POST', '/tickets', { status: 'New', priority: 'HIGH', symptomDescription: 'pause test' })).ticketId as string;
     await control(ctp, 'PUT', '/faults', { next: [{ status: 429, retryAfterSeconds: 2 }] });
     ctp.calls.clear();

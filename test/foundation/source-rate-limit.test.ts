@@ -6,6 +6,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.j
 import { sourceRateLimiter } from '../../src/services/source-rate-limiter.js';
 import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
 import { createSecureworksCtpClient, type SecureworksCtpClient } from '../../src/sources/secureworks-ctp/client.js';
+import { secureworksCtpManifest } from '../../src/sources/secureworks-ctp/manifest.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 describe('a source rate limit', () => {
   it('spends a day budget call by call, then refuses at once with the time it resets, without calling the vendor or marking it unwell', async () => {
-    const client = hub.services.sources.client<SecureworksCtpClient>('ctp-limited');
+    const client = hub.services.sources.client('ctp-limited', secureworksCtpManifest);
     for (let i = 0; i < 3; i += 1) await client.fetchUpdates();
     expect(ctp.calls.list()).toHaveLength(3);
     const started = Date.now();

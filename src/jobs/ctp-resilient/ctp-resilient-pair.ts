@@ -2,8 +2,9 @@ import { Vendor } from '../../domain/vendor.js';
 import type { RegisteredSource, SourceRegistry } from '../../services/source-registry.js';
 import type { IbmResilientClient } from '../../sources/ibm-resilient/client.js';
 import type { SecureworksCtpClient } from '../../sources/secureworks-ctp/client.js';
-import { secureworksCtpSettings, type SecureworksCtpSettings } from '../../sources/secureworks-ctp/manifest.js';
+import { secureworksCtpManifest, secureworksCtpSettings, type SecureworksCtpSettings } from '../../sources/secureworks-ctp/manifest.js';
 import { TicketTemplates } from './ticket-templates.js';
+import { ibmResilientManifest } from '../../sources/ibm-resilient/manifest.js';
 
 /** One CTP source and the Resilient source its tickets escalate to, with their clients and templates. */
 export interface CtpResilientPair {
@@ -29,8 +30,8 @@ export function ctpResilientPair(sources: SourceRegistry, ctpSource: RegisteredS
   return {
     ctpSource,
     resilientSource,
-    ctp: sources.client<SecureworksCtpClient>(ctpSource.config.name),
-    resilient: sources.client<IbmResilientClient>(resilientSource.config.name),
+    ctp: sources.client(ctpSource.config.name, secureworksCtpManifest),
+    resilient: sources.client(resilientSource.config.name, ibmResilientManifest),
     settings,
     templates,
   };

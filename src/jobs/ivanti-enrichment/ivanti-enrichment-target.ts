@@ -1,15 +1,16 @@
 import { Vendor } from '../../domain/vendor.js';
 import type { RegisteredSource, SourceRegistry } from '../../services/source-registry.js';
-import type { CtixClient } from '../../sources/cyware-ctix/client.js';
 import type { IvantiClient } from '../../sources/ivanti-itsm/client.js';
-import { ivantiSettings, type IvantiSettings } from '../../sources/ivanti-itsm/manifest.js';
+import { ivantiItsmManifest, ivantiSettings, type IvantiSettings } from '../../sources/ivanti-itsm/manifest.js';
+import type { ThreatIntelPort } from '../../sources/ports.js';
 
 /** One Ivanti source the playbook runs over, with its settings and the CTIX source its bundles go to. */
 export interface IvantiEnrichmentTarget {
   ivantiSource: RegisteredSource;
   ctixSource: RegisteredSource;
   ivanti: IvantiClient;
-  ctix: CtixClient;
+  /** Where bundles are published (the CTIX source's `threatIntel` port). */
+  threatIntel: ThreatIntelPort;
   settings: IvantiSettings;
 }
 
@@ -20,8 +21,8 @@ export function ivantiEnrichmentTarget(sources: SourceRegistry, ivantiSource: Re
   return {
     ivantiSource,
     ctixSource,
-    ivanti: sources.client<IvantiClient>(ivantiSource.config.name),
-    ctix: sources.client<CtixClient>(ctixSource.config.name),
+    ivanti: sources.client(ivantiSource.config.name, ivantiItsmManifest),
+    threatIntel: threatIntelOf(sources, ctixSource),
     settings,
   };
 }
@@ -30,4 +31,10 @@ export function ivantiEnrichmentTarget(sources: SourceRegistry, ivantiSource: Re
 export function ivantiEnrichmentSources(sources: SourceRegistry): RegisteredSource[] {
   return sources.ofVendor(Vendor.IVANTI_ITSM)
     .filter((s) => s.config.enabled && ivantiSettings.parse(s.config.settings).enrichment.enabled);
+}
+
+function threatIntelOf(sources: SourceRegistry, source: RegisteredSource): ThreatIntelPort {
+  const port = sources.port(source.config.name, 'threatIntel');
+  if (!port) throw new Error(`source ${source.config.name}: ${source.config.vendor} offers no threatIntel capability to publish bundles to`);
+  return port;
 }

@@ -95,7 +95,7 @@ export class LaterEvidence {
     const subjectId = row.ticketId ? toGlobalId('Ticket', row.ticketId) : null;
     const resumed = addendum.step;
     if (addendum.step === 'PUBLISH') {
-      await this.target.ctix.ingestBundle(addendum.bundle as unknown as StixBundle);
+      await this.target.threatIntel.publishBundle(addendum.bundle as unknown as StixBundle);
       await addenda.update({ id: addendum.id }, { step: 'NOTE' });
       addendum.step = 'NOTE';
       events.push({

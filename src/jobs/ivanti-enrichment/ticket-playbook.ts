@@ -69,7 +69,7 @@ export class TicketPlaybook {
 
     if (row.step === 'PUBLISH') {
       // The bundle stored before the first attempt: a resend after a lost answer carries the same ids.
-      await this.target.ctix.ingestBundle(row.bundle as unknown as StixBundle);
+      await this.target.threatIntel.publishBundle(row.bundle as unknown as StixBundle);
       await this.progress.published(row);
       outcome.published = true;
       events.push({

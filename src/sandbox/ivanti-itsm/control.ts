@@ -111,6 +111,12 @@ export function mountIvantiControl(app: Express, store: IvantiStore, tenant: Ten
     res.status(201).json(show(addAttachment(store, String(incident.RecId), parsed.data, new Date())));
   });
 
+  control.get('/updates', (req, res) => {
+    const { incident } = req.query;
+    const updates = store.updates.filter((u) => incident === undefined || u.RecId === String(incident).toUpperCase());
+    res.json(updates.map((u) => ({ ...u, fields: show(u.fields), at: u.at.toISOString() })));
+  });
+
   control.get('/journal-notes', (req, res) => {
     const { incident, via } = req.query;
     const notes = [...store.notes.values()].filter((n) =>

@@ -239,7 +239,9 @@ export function ivantiApi({ apiKey, store, tenant, ctx }: IvantiApiDeps): Router
     if ('errors' in parsed) return void sendError(res, 400, 'ISM_4000', 'Invalid Request Payload', parsed.errors);
     const picked = picklistValues(parsed.fields);
     if (!picked) return void sendError(res, 500, 'ISM_5000', 'Internal Server Error', []);
-    updateIncident(incident, picked, apiAuthor());
+    const author = apiAuthor();
+    store.updates.push({ RecId: String(incident.RecId), method: req.method === 'PUT' ? 'PUT' : 'PATCH', fields: { ...picked }, by: author.user, at: author.at, wasReadOnly: incident.ReadOnly === true });
+    updateIncident(incident, picked, author);
     res.json({ '@odata.context': `${apiRoot(req)}/odata/$metadata#incidents/$entity`, ...render(incident, tenant.tenantOffset) });
   }
 

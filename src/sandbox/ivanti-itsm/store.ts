@@ -38,7 +38,21 @@ export const PICKLISTS: Record<string, readonly string[]> = {
   Impact: ['Low', 'Medium', 'High'],
   Source: ['Phone', 'E-mail', 'Self Service', 'Monitoring System', 'Walk-in', 'Chat'],
   Category: ['Security Incident', 'Phishing', 'Malware', 'Account Lockout', 'Application Security', 'Network', 'Service Desk'],
+  // Set when an incident is resolved or closed; tenants keep their own list (these are the hub's default close codes).
+  CauseCode: ['Resolved', 'Workaround', 'False Positive', 'True Positive', 'Duplicate', 'Cancelled'],
 };
+
+/** A change made through the vendor API (`PATCH`/`PUT …/incidents('{RecId}')`), as the control API reports it. */
+export interface IncidentUpdate {
+  RecId: string;
+  method: 'PATCH' | 'PUT';
+  /** The fields the request set, under the object's own spelling. */
+  fields: IvantiRecord;
+  by: string;
+  at: Date;
+  /** The incident was closed (ReadOnly) before this change: Ivanti accepts it anyway. */
+  wasReadOnly: boolean;
+}
 
 /** 32-hex uppercase, like every Ivanti RecId. */
 export function newRecId(): string {
@@ -67,6 +81,8 @@ export class IvantiStore {
   readonly notes = new Map<string, IvantiRecord>();
   readonly attachments = new Map<string, StoredAttachment>();
   readonly createdVia = new Map<string, CreatedVia>();
+  /** Every incident change the API accepted, oldest first. */
+  readonly updates: IncidentUpdate[] = [];
   /** Tenant-specific incident fields seen so far (filterable like stock ones). */
   readonly customIncidentFields = new Set<string>();
   /** Session ids handed out by `POST rest/authentication/login` (cleared to simulate a timeout). */
@@ -94,6 +110,7 @@ export class IvantiStore {
     this.notes.clear();
     this.attachments.clear();
     this.createdVia.clear();
+    this.updates.length = 0;
     this.customIncidentFields.clear();
     this.sessions.clear();
     this.nextIncidentNumber = 10001;

@@ -20,7 +20,7 @@ export const abuseIpdbSettings = enrichmentSettingsSchema({ perMinute: null, per
 export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
   vendor: Vendor.ABUSEIPDB,
   displayName: 'AbuseIPDB',
-  capabilities: ['enrich-ip'],
+  capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],
   settingsSchema: abuseIpdbSettings,
   defaultPollIntervalSeconds: 0,

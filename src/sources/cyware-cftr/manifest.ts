@@ -2,13 +2,21 @@ import { Vendor } from '../../domain/vendor.js';
 import { createCywareCftrSandbox } from '../../sandbox/cyware-cftr/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CftrClient } from './client.js';
+import { toIncidentData } from './map.js';
 import { cftrSettingsSchema } from './settings.js';
 import { requireCredentials } from '../http/source-http.js';
 
 export const cywareCftrManifest: VendorManifest<CftrClient> = {
   vendor: Vendor.CYWARE_CFTR,
   displayName: 'Cyware Respond (CFTR)',
-  capabilities: ['incidents'],
+  capabilities: {
+    incidents: (client) => ({
+      async get(uniqueId) {
+        const wire = await client.getIncident(uniqueId);
+        return { data: toIncidentData(wire, client.incidentUrlTemplate), wire };
+      },
+    }),
+  },
   credentialKeys: ['accessId', 'secretKey'],
   settingsSchema: cftrSettingsSchema,
   // Incidents are created from Intel Exchange data on demand; nothing to poll.

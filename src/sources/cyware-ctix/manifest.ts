@@ -8,7 +8,7 @@ import { requireCredentials } from '../http/source-http.js';
 export const cywareCtixManifest: VendorManifest<CtixClient> = {
   vendor: Vendor.CYWARE_CTIX,
   displayName: 'Cyware Intel Exchange (CTIX)',
-  capabilities: ['threat-intel'],
+  capabilities: { threatIntel: (client) => ({ publishBundle: (bundle) => client.ingestBundle(bundle) }) },
   credentialKeys: ['accessId', 'secretKey'],
   settingsSchema: ctixSettingsSchema,
   // Threat data is read on demand (searches, investigations, bulletins); nothing to poll.

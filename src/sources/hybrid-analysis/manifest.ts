@@ -20,7 +20,7 @@ export const hybridAnalysisSettings = enrichmentSettingsSchema({ perMinute: 200,
 export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
   vendor: Vendor.HYBRID_ANALYSIS,
   displayName: 'Hybrid Analysis',
-  capabilities: ['enrich-hash'],
+  capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],
   settingsSchema: hybridAnalysisSettings,
   defaultPollIntervalSeconds: 0,

@@ -4,7 +4,7 @@ import type { VendorHttp } from '../http/vendor-http.js';
 import { allOf, compare, recordKey } from './odata.js';
 import {
   ivantiAttachment, ivantiCollection, ivantiIncident, ivantiJournalNote,
-  type IvantiAttachment, type IvantiIncident, type IvantiIncidentCreate, type IvantiJournalNote, type IvantiJournalNoteCreate,
+  type IvantiAttachment, type IvantiIncident, type IvantiIncidentCreate, type IvantiIncidentUpdate, type IvantiJournalNote, type IvantiJournalNoteCreate,
 } from './wire.js';
 
 /** Ivanti refuses `$top` above 100. */
@@ -84,6 +84,14 @@ export class IvantiClient {
   /** Creates an incident; the answer carries its RecId and IncidentNumber. Not retried on 5xx: it may have been created. */
   createIncident(fields: IvantiIncidentCreate): Promise<IvantiIncident> {
     return this.http.json('POST', `${BO}/incidents`, ivantiIncident, { json: fields });
+  }
+
+  /**
+   * Changes an incident: a PATCH of only the changed fields answers the whole entity. Ivanti accepts a PATCH of a
+   * closed (ReadOnly) incident too, so callers check first (§7 of the vendor notes).
+   */
+  updateIncident(recId: string, changes: IvantiIncidentUpdate): Promise<IvantiIncident> {
+    return this.http.json('PATCH', `${BO}/incidents${recordKey(recId)}`, ivantiIncident, { json: changes, idempotent: true });
   }
 
   /** The incident's journal notes (notes only, not e-mails), oldest first. */

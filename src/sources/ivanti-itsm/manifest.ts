@@ -7,6 +7,7 @@ import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
 import { IvantiClient, MAX_PAGE_SIZE } from './client.js';
+import { ivantiTicketsPort } from './tickets-port.js';
 
 const picklistValue = z.string().min(1).nullable().default(null);
 
@@ -29,6 +30,13 @@ export const ivantiSettings = z.object({
     source: picklistValue,
     ownerTeam: picklistValue,
     customerRecId: picklistValue,
+  }).prefault({}),
+  /** How `closeTicket` closes an incident: a PATCH of `Status`, with `CauseCode` (the close code) and `Resolution`. */
+  ticketClose: z.object({
+    /** The Status value that closes (some tenants resolve first and let a rule close). */
+    status: z.string().min(1).default('Closed'),
+    /** The tenant's CauseCode values: the close codes `closeTicket` accepts. */
+    closeCodes: z.array(z.string().min(1)).min(1).default(['Resolved', 'Workaround', 'False Positive', 'True Positive', 'Duplicate', 'Cancelled']),
   }).prefault({}),
   /** The `ivanti-enrichment` playbook over this source's new incidents. */
   enrichment: z.object({
@@ -69,7 +77,7 @@ export type IvantiSettings = z.infer<typeof ivantiSettings>;
 export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
   vendor: Vendor.IVANTI_ITSM,
   displayName: 'Ivanti Service Manager',
-  capabilities: ['tickets'],
+  capabilities: { tickets: (client, source) => ivantiTicketsPort(client, source, ivantiSettings.parse(source.settings)) },
   credentialKeys: ['apiKey'],
   settingsSchema: ivantiSettings,
   defaultPollIntervalSeconds: 120,

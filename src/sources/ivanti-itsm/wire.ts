@@ -102,6 +102,14 @@ export interface IvantiIncidentCreate {
   [tenantField: string]: string | number | boolean | null | undefined;
 }
 
+/** A PATCH body: only the fields that change (a close sets `Status`, with `CauseCode` and `Resolution`). */
+export interface IvantiIncidentUpdate {
+  Status?: string;
+  CauseCode?: string;
+  Resolution?: string;
+  [tenantField: string]: string | number | boolean | null | undefined;
+}
+
 /** The body of a new journal note. `ParentLink_Category` is optional; Category defaults to Memo, PublishToWeb to false. */
 export interface IvantiJournalNoteCreate {
   ParentLink_RecID: string;

@@ -3,6 +3,7 @@ import { Vendor } from '../../domain/vendor.js';
 import { createSecureworksCtpSandbox } from '../../sandbox/secureworks-ctp/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { createSecureworksCtpClient, type SecureworksCtpClient } from './client.js';
+import { ctpTicketsPort } from './tickets-port.js';
 import { GROUPING_TYPES, TICKET_TYPES } from './wire.js';
 
 export const secureworksCtpSettings = z.object({
@@ -39,7 +40,7 @@ export type SecureworksCtpSettings = z.infer<typeof secureworksCtpSettings>;
 export const secureworksCtpManifest: VendorManifest<SecureworksCtpClient> = {
   vendor: Vendor.SECUREWORKS_CTP,
   displayName: 'Secureworks Counter Threat Platform',
-  capabilities: ['tickets'],
+  capabilities: { tickets: ctpTicketsPort },
   credentialKeys: ['username', 'password'],
   settingsSchema: secureworksCtpSettings,
   defaultPollIntervalSeconds: 600, // IBM's fn_secureworks_ctp default

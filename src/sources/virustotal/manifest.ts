@@ -18,7 +18,7 @@ export const virusTotalSettings = enrichmentSettingsSchema({ perMinute: 4, perHo
 export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
   vendor: Vendor.VIRUSTOTAL,
   displayName: 'VirusTotal',
-  capabilities: ['enrich-ip', 'enrich-url', 'enrich-domain', 'enrich-hash'],
+  capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],
   settingsSchema: virusTotalSettings,
   defaultPollIntervalSeconds: 0,
