@@ -2,14 +2,29 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefi
 import { roleAllows, type Role } from './roles.js';
 import { rootFieldRoles, type FieldPolicy } from './root-field-roles.js';
 
+/** Policies read once per schema (a schema is built once per process). */
+const policiesBySchema = new WeakMap<GraphQLSchema, Record<string, FieldPolicy>>();
+
+function policyOf(schema: GraphQLSchema): Record<string, FieldPolicy> {
+  let policy = policiesBySchema.get(schema);
+  if (!policy) {
+    policy = rootFieldRoles(schema);
+    policiesBySchema.set(schema, policy);
+  }
+  return policy;
+}
+
 export interface Principal {
   tokenId: string;
   name: string;
   role: Role;
 }
 
-/** Refuses to build a server whose schema has a root field without a role decision (or a stale decision). */
-export function assertEveryRootFieldHasARole(schema: GraphQLSchema, policy: Record<string, FieldPolicy> = rootFieldRoles): void {
+/**
+ * Refuses to build a server whose schema has a root field without a role decision (`@MinRole` on its resolver), or a
+ * policy naming a field the schema lacks (stale). The policy defaults to the schema's own declarations.
+ */
+export function assertEveryRootFieldHasARole(schema: GraphQLSchema, policy: Record<string, FieldPolicy> = rootFieldRoles(schema)): void {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
@@ -28,7 +43,8 @@ export function assertEveryRootFieldHasARole(schema: GraphQLSchema, policy: Reco
  * Checks every root field an operation selects (through fragments too) against the role policy.
  * Unauthenticated → UNAUTHENTICATED (401); insufficient role → FORBIDDEN (403).
  */
-export function authorizeOperation(document: DocumentNode, operation: OperationDefinitionNode, principal: Principal | null): void {
+export function authorizeOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, principal: Principal | null): void {
+  const rootFieldRoles = policyOf(schema);
   const typeName = operation.operation === 'query' ? 'Query' : operation.operation === 'mutation' ? 'Mutation' : 'Subscription';
   const fields = rootFields(document, operation.selectionSet);
   for (const field of fields) {

@@ -1,41 +1,32 @@
+import type { GraphQLSchema } from 'graphql';
+import { Extensions } from 'type-graphql';
 import type { Role } from './roles.js';
 
 /**
- * The role each root field requires. The server refuses to start when a root field of the schema is
- * missing here (fail closed), and when an entry names a field that no longer exists (stale policy).
+ * The role a root field requires, declared beside the field with `@MinRole(…)` on its resolver method (kept in the
+ * field's GraphQL extensions). The server refuses to start when a root field of the schema has none (fail closed).
  * `PUBLIC` marks a field that needs no token — none today.
  */
 export type FieldPolicy = Role | 'PUBLIC';
 
-export const rootFieldRoles: Record<string, FieldPolicy> = {
-  // Queries
-  'Query.node': 'VIEWER',
-  'Query.nodes': 'VIEWER',
-  'Query.sources': 'VIEWER',
-  'Query.tickets': 'VIEWER',
-  'Query.incidents': 'VIEWER',
-  'Query.indicators': 'VIEWER',
-  'Query.indicator': 'VIEWER',
-  'Query.syncEvents': 'VIEWER',
-  'Query.jobs': 'VIEWER',
-  'Query.viewer': 'VIEWER',
-  'Query.apiTokens': 'ADMIN',
-  'Query.extractIndicators': 'VIEWER',
-  'Query.threatData': 'VIEWER',
-  'Query.threatInvestigations': 'VIEWER',
-  'Query.threatBulletins': 'VIEWER',
-  'Query.indicatorTypeMappings': 'VIEWER',
-  // Mutations
-  'Mutation.runJob': 'OPERATOR',
-  'Mutation.updateSource': 'ADMIN',
-  'Mutation.createApiToken': 'ADMIN',
-  'Mutation.revokeApiToken': 'ADMIN',
-  'Mutation.closeTicket': 'OPERATOR',
-  'Mutation.closeIncident': 'OPERATOR',
-  'Mutation.createCftrIncident': 'OPERATOR',
-  'Mutation.setIndicatorTypeMapping': 'ADMIN',
-  'Mutation.removeIndicatorTypeMapping': 'ADMIN',
-  'Mutation.enrichIndicators': 'OPERATOR',
-  // Subscriptions
-  'Subscription.syncEvents': 'VIEWER',
-};
+const EXTENSION = 'minRole';
+
+/** Declares the least role that may select this Query, Mutation or Subscription field (checked per operation). */
+export function MinRole(policy: FieldPolicy): MethodDecorator {
+  return Extensions({ [EXTENSION]: policy });
+}
+
+const POLICIES: readonly FieldPolicy[] = ['PUBLIC', 'VIEWER', 'OPERATOR', 'ADMIN'];
+
+/** `Type.field` → its declared policy, for every root field of the schema that declares one. */
+export function rootFieldRoles(schema: GraphQLSchema): Record<string, FieldPolicy> {
+  const roles: Record<string, FieldPolicy> = {};
+  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (!type) continue;
+    for (const [name, field] of Object.entries(type.getFields())) {
+      const policy = field.extensions?.[EXTENSION];
+      if (POLICIES.includes(policy as FieldPolicy)) roles[`${type.name}.${name}`] = policy as FieldPolicy;
+    }
+  }
+  return roles;
+}

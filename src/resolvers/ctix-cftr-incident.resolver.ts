@@ -1,8 +1,12 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { CftrIncidentCreator } from '../cftr-incidents/create-cftr-incident.js';
 import type { SelectionInput } from '../cftr-incidents/selection.js';
 import { listTypeMappings, removeTypeMapping, setTypeMapping, type TypeMapping } from '../cftr-incidents/type-mappings.js';
 import type { IndicatorType } from '../schema/enums.js';
+import {
+  RemoveIndicatorTypeMappingInput, RemoveIndicatorTypeMappingPayload, replacedBy, SetIndicatorTypeMappingPayload,
+} from '../schema/mutation-payloads.type.js';
 import { presentIncident, presentIndicator } from '../schema/present.js';
 import {
   CreateCftrIncidentInput, CreateCftrIncidentPayload, IndicatorTypeMapping, SetIndicatorTypeMappingInput, SkippedIndicator,
@@ -20,21 +24,37 @@ const MAX_KEY = 200;
 
 @Resolver()
 export class CtixCftrIncidentResolver {
+  @MinRole('VIEWER')
   @Query(() => [IndicatorTypeMapping], { description: 'Which CTIX IOC types are linked to Respond incidents, as which Respond threat-intel type' })
   async indicatorTypeMappings(@Ctx() ctx: GraphContext): Promise<IndicatorTypeMapping[]> {
     return (await listTypeMappings(ctx.hub.dataSource)).map(presentMapping);
   }
 
-  @Mutation(() => IndicatorTypeMapping, { description: 'Maps a CTIX IOC type to a Respond threat-intel type (adds or replaces)' })
+  @MinRole('ADMIN')
+  @Mutation(() => SetIndicatorTypeMappingPayload, { description: 'Maps a CTIX IOC type to a Respond threat-intel type (adds or replaces)' })
+  async indicatorTypeMappingSet(@Ctx() ctx: GraphContext, @Arg('input', () => SetIndicatorTypeMappingInput) input: SetIndicatorTypeMappingInput): Promise<SetIndicatorTypeMappingPayload> {
+    return Object.assign(new SetIndicatorTypeMappingPayload(), { mapping: presentMapping(await setTypeMapping(ctx.hub.dataSource, input.ctixType, input.cftrField)) });
+  }
+
+  @MinRole('ADMIN')
+  @Mutation(() => RemoveIndicatorTypeMappingPayload, { description: 'Stops linking IOCs of a CTIX type' })
+  async indicatorTypeMappingRemove(@Ctx() ctx: GraphContext, @Arg('input', () => RemoveIndicatorTypeMappingInput) input: RemoveIndicatorTypeMappingInput): Promise<RemoveIndicatorTypeMappingPayload> {
+    return Object.assign(new RemoveIndicatorTypeMappingPayload(), { ctixType: input.ctixType, removed: await removeTypeMapping(ctx.hub.dataSource, input.ctixType) });
+  }
+
+  @MinRole('ADMIN')
+  @Mutation(() => IndicatorTypeMapping, { description: 'Maps a CTIX IOC type to a Respond threat-intel type (adds or replaces)', deprecationReason: replacedBy('indicatorTypeMappingSet(input:)') })
   async setIndicatorTypeMapping(@Ctx() ctx: GraphContext, @Arg('input', () => SetIndicatorTypeMappingInput) input: SetIndicatorTypeMappingInput): Promise<IndicatorTypeMapping> {
     return presentMapping(await setTypeMapping(ctx.hub.dataSource, input.ctixType, input.cftrField));
   }
 
-  @Mutation(() => Boolean, { description: 'Stops linking IOCs of a CTIX type; answers whether a mapping was removed' })
+  @MinRole('ADMIN')
+  @Mutation(() => Boolean, { description: 'Stops linking IOCs of a CTIX type; answers whether a mapping was removed', deprecationReason: replacedBy('indicatorTypeMappingRemove(input:)') })
   async removeIndicatorTypeMapping(@Ctx() ctx: GraphContext, @Arg('ctixType', () => String) ctixType: string): Promise<boolean> {
     return removeTypeMapping(ctx.hub.dataSource, ctixType);
   }
 
+  @MinRole('OPERATOR')
   @Mutation(() => CreateCftrIncidentPayload, {
     description: 'Creates one Respond (CFTR) incident from Intel Exchange threat data objects, investigation nodes or a bulletin, ' +
       'linking the IOCs of mapped types. Idempotent with idempotencyKey.',

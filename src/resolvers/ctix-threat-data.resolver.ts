@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import DataLoader from 'dataloader';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { ctixWindow, type Window } from '../cftr-incidents/ctix-window.js';
@@ -27,6 +28,7 @@ const SOURCE_ARG = { nullable: true, description: 'Name of the Intel Exchange so
 
 @Resolver(() => ThreatDataObject)
 export class ThreatDataResolver {
+  @MinRole('VIEWER')
   @Query(() => ThreatDataObjectConnection, { description: 'Intel Exchange threat data matching the filter, newest first (read live from CTIX)' })
   async threatData(
     @Ctx() ctx: GraphContext,
@@ -63,6 +65,7 @@ export class ThreatDataResolver {
 
 @Resolver(() => ThreatInvestigation)
 export class ThreatInvestigationResolver {
+  @MinRole('VIEWER')
   @Query(() => ThreatInvestigationConnection, { description: 'Intel Exchange threat investigations (canvases), newest first (read live)' })
   async threatInvestigations(
     @Ctx() ctx: GraphContext,
@@ -91,6 +94,7 @@ export class ThreatInvestigationResolver {
 
 @Resolver(() => ThreatBulletin)
 export class ThreatBulletinResolver {
+  @MinRole('VIEWER')
   @Query(() => ThreatBulletinConnection, { description: 'Intel Exchange threat bulletins, newest first (read live)' })
   async threatBulletins(
     @Ctx() ctx: GraphContext,

@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { classifyIndicatorValue } from '../enrichment/classify-value.js';
 import { extractIndicators } from '../indicators/extract.js';
@@ -16,6 +17,7 @@ const MAX_TEXT = 5_000_000;
 
 @Resolver()
 export class EnrichmentEngineResolver {
+  @MinRole('VIEWER')
   @Query(() => [ExtractedIndicator], { description: 'Indicators in a text: IPs (public), URLs, domains, e-mail addresses, hashes; defanged forms refanged; normalised, de-duplicated' })
   extractIndicators(@Arg('text', () => String) text: string): ExtractedIndicator[] {
     if (text.length > MAX_TEXT) throw badUserInput(`text is longer than ${MAX_TEXT} characters`, 'text');
@@ -24,6 +26,7 @@ export class EnrichmentEngineResolver {
       .map((i) => Object.assign(new ExtractedIndicator(), { type: i.type as IndicatorType, value: i.value }));
   }
 
+  @MinRole('OPERATOR')
   @Mutation(() => EnrichIndicatorsPayload, { description: 'Enriches indicators now through every applicable provider (cache, quota and TLP:CLEAR rules apply)' })
   async enrichIndicators(@Ctx() ctx: GraphContext, @Arg('input', () => EnrichIndicatorsInput) input: EnrichIndicatorsInput): Promise<EnrichIndicatorsPayload> {
     if (input.values.length === 0) throw badUserInput('input.values is empty', 'input.values');

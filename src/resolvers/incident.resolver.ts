@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IncidentEntity } from '../store/entities/index.js';
 import { paginate, paginateList } from '../store/paginate.js';
@@ -14,6 +15,7 @@ import { escapeLike } from './ticket.resolver.js';
 
 @Resolver(() => Incident)
 export class IncidentResolver {
+  @MinRole('VIEWER')
   @Query(() => IncidentConnection, { description: 'Incidents from every response platform, most recently updated first' })
   async incidents(
     @Ctx() ctx: GraphContext,

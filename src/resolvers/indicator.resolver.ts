@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IndicatorEntity } from '../store/entities/index.js';
 import { paginate } from '../store/paginate.js';
@@ -10,6 +11,7 @@ import type { GraphContext } from './context.js';
 
 @Resolver(() => Indicator)
 export class IndicatorResolver {
+  @MinRole('VIEWER')
   @Query(() => IndicatorConnection, { description: 'Indicators, most recently seen first' })
   async indicators(
     @Ctx() ctx: GraphContext,
@@ -27,6 +29,7 @@ export class IndicatorResolver {
     });
   }
 
+  @MinRole('VIEWER')
   @Query(() => Indicator, { nullable: true, description: 'An indicator by its value (normalised the way the hub stores it)' })
   async indicator(
     @Ctx() ctx: GraphContext,

@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { EnrichmentEntity, JobRunEntity, SyncEventEntity } from '../store/entities/index.js';
 import { fromGlobalId, isUuid } from '../schema/global-id.js';
@@ -8,11 +9,13 @@ import { badUserInput } from './errors.js';
 
 @Resolver()
 export class NodeResolver {
+  @MinRole('VIEWER')
   @Query(() => Node, { nullable: true, description: 'Any object by its global id' })
   async node(@Ctx() ctx: GraphContext, @Arg('id', () => ID) id: string): Promise<Node | null> {
     return fetchNode(ctx, id);
   }
 
+  @MinRole('VIEWER')
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global id, in the order asked (null where none)' })
   async nodes(@Ctx() ctx: GraphContext, @Arg('ids', () => [ID]) ids: string[]): Promise<Array<Node | null>> {
     if (ids.length > 200) throw badUserInput('ids: at most 200 at once', 'ids');

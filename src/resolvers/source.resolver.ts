@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { expectGlobalId } from '../schema/global-id.js';
 import { presentSource } from '../schema/present.js';
@@ -6,6 +7,7 @@ import { quotaUse } from '../services/quota-use.js';
 import { sourceUpdated } from '../services/source-updated-event.js';
 import type { GraphContext } from './context.js';
 import { badUserInput, notFound } from './errors.js';
+import { replacedBy, UpdateSourcePayload } from '../schema/mutation-payloads.type.js';
 
 @InputType()
 class UpdateSourceInput {
@@ -14,8 +16,11 @@ class UpdateSourceInput {
   @Field(() => Int, { nullable: true, description: 'Seconds between polls; 0 = off' }) pollIntervalSeconds?: number;
 }
 
+const UPDATE_SOURCE = 'Turns a source on or off, or changes its poll interval (ADMIN); every replica follows within seconds, and a SOURCE_UPDATED event records it';
+
 @Resolver(() => Source)
 export class SourceResolver {
+  @MinRole('VIEWER')
   @Query(() => [Source], { description: 'Every configured vendor connection' })
   sources(@Ctx() ctx: GraphContext): Source[] {
     return ctx.hub.sources.list().map((s) => presentSource(s.entity, ctx.hub.sources.healthOf(s.entity.name)));
@@ -28,7 +33,14 @@ export class SourceResolver {
     return (await quotaUse(ctx.hub.dataSource, registered.config)).map((row) => Object.assign(new QuotaWindowUse(), row));
   }
 
-  @Mutation(() => Source, { description: "Turns a source on or off, or changes its poll interval (ADMIN); every replica follows within seconds, and a SOURCE_UPDATED event records it" })
+  @MinRole('ADMIN')
+  @Mutation(() => UpdateSourcePayload, { description: UPDATE_SOURCE })
+  async sourceUpdate(@Ctx() ctx: GraphContext, @Arg('input', () => UpdateSourceInput) input: UpdateSourceInput): Promise<UpdateSourcePayload> {
+    return Object.assign(new UpdateSourcePayload(), { source: await this.updateSource(ctx, input) });
+  }
+
+  @MinRole('ADMIN')
+  @Mutation(() => Source, { description: UPDATE_SOURCE, deprecationReason: replacedBy('sourceUpdate(input:)') })
   async updateSource(@Ctx() ctx: GraphContext, @Arg('input', () => UpdateSourceInput) input: UpdateSourceInput): Promise<Source> {
     const id = expectGlobalId(input.sourceId, 'Source', 'input.sourceId');
     const source = ctx.hub.sources.byId(id);

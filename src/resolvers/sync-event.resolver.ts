@@ -1,10 +1,12 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { isEventCursor } from '../events/event-log.js';
 import { SyncEventEntity } from '../store/entities/index.js';
 import { paginate } from '../store/paginate.js';
 import { SyncEventConnection } from '../schema/connections.js';
 import { SyncEventKind, Vendor } from '../schema/enums.js';
-import { SyncEventFilterInput } from '../schema/filters.js';
+import { subscriptionEventFilter, SyncEventFilterInput } from '../schema/filters.js';
+import { replacedBy } from '../schema/mutation-payloads.type.js';
 import { presentSyncEvent } from '../schema/present.js';
 import { SyncEvent } from '../schema/sync-event.type.js';
 import type { GraphContext } from './context.js';
@@ -12,6 +14,7 @@ import { badUserInput } from './errors.js';
 
 @Resolver(() => SyncEvent)
 export class SyncEventResolver {
+  @MinRole('VIEWER')
   @Query(() => SyncEventConnection, { description: 'The durable event log, newest first' })
   async syncEvents(
     @Ctx() ctx: GraphContext,
@@ -28,6 +31,7 @@ export class SyncEventResolver {
     });
   }
 
+  @MinRole('VIEWER')
   @Subscription(() => SyncEvent, {
     name: 'syncEvents',
     description: 'Live sync events. With `after` (a SyncEvent.cursor), first every stored event after it, then live ones: no gap, no repeat.',
@@ -35,17 +39,16 @@ export class SyncEventResolver {
       const ctx = context as GraphContext;
       const after = args.after as string | null | undefined;
       if (after !== undefined && after !== null && !isEventCursor(after)) throw badUserInput(`after: '${after}' is not an event cursor`, 'after');
-      return ctx.hub.tailer.subscribe({
-        kinds: args.kinds as SyncEventKind[] | null, vendor: args.vendor as Vendor | null, subjectId: args.subjectId as string | null,
-      }, after ?? null);
+      return ctx.hub.tailer.subscribe(subscriptionEventFilter(args), after ?? null);
     },
   })
   liveSyncEvents(
     @Root() event: SyncEventEntity,
-    @Arg('kinds', () => [SyncEventKind], { nullable: true }) _kinds: SyncEventKind[] | null,
-    @Arg('vendor', () => Vendor, { nullable: true }) _vendor: Vendor | null,
+    @Arg('filter', () => SyncEventFilterInput, { nullable: true, description: 'The same filter as the syncEvents query' }) _filter: SyncEventFilterInput | null,
+    @Arg('kinds', () => [SyncEventKind], { nullable: true, deprecationReason: replacedBy('filter: { kinds }') }) _kinds: SyncEventKind[] | null,
+    @Arg('vendor', () => Vendor, { nullable: true, deprecationReason: replacedBy('filter: { vendor }') }) _vendor: Vendor | null,
     @Arg('after', () => String, { nullable: true, description: 'Resume after this SyncEvent.cursor' }) _after: string | null,
-    @Arg('subjectId', () => ID, { nullable: true, description: 'Only the events about this object (a ticket, an incident, a source…)' }) _subjectId: string | null,
+    @Arg('subjectId', () => ID, { nullable: true, description: 'Only the events about this object (a ticket, an incident, a source…)', deprecationReason: replacedBy('filter: { subjectId }') }) _subjectId: string | null,
   ): SyncEvent {
     return presentSyncEvent(event);
   }

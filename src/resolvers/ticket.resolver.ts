@@ -1,3 +1,4 @@
+import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { TicketEntity } from '../store/entities/index.js';
 import { paginate, paginateList } from '../store/paginate.js';
@@ -13,6 +14,7 @@ import type { GraphContext } from './context.js';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
+  @MinRole('VIEWER')
   @Query(() => TicketConnection, { description: 'Tickets from every ticketing source, most recently updated first' })
   async tickets(
     @Ctx() ctx: GraphContext,

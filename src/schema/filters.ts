@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { IncidentStatus, IndicatorType, Priority, SyncEventKind, TicketStatus, Vendor, Verdict } from './enums.js';
 import { DateTimeScalar } from './scalars.js';
+import type { SyncEventFilter } from '../events/event-log.js';
 
 @InputType({ description: 'Every given condition must hold' })
 export class TicketFilter {
@@ -39,4 +40,17 @@ export class SyncEventFilterInput {
   @Field(() => [SyncEventKind], { nullable: true }) kinds?: SyncEventKind[];
   @Field(() => Vendor, { nullable: true }) vendor?: Vendor;
   @Field(() => ID, { nullable: true }) subjectId?: string;
+}
+
+/**
+ * The filter of a `syncEvents` subscription from its argument values: `filter` (the query's input), else the
+ * deprecated separate arguments `kinds`, `vendor`, `subjectId`.
+ */
+export function subscriptionEventFilter(args: Record<string, unknown>): SyncEventFilter {
+  const filter = (args.filter ?? {}) as SyncEventFilterInput;
+  return {
+    kinds: (filter.kinds ?? args.kinds ?? null) as SyncEventKind[] | null,
+    vendor: (filter.vendor ?? args.vendor ?? null) as Vendor | null,
+    subjectId: (filter.subjectId ?? args.subjectId ?? null) as string | null,
+  };
 }

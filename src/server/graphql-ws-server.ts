@@ -121,7 +121,7 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
       try {
-        authorizeOperation(document, operation, principal);
+        authorizeOperation(schema, document, operation, principal);
       } catch (error) {
         return [stripHttp(error as GraphQLError)];
       }

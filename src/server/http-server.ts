@@ -27,7 +27,7 @@ export interface RunningHttpServer {
 
 /**
  * GraphQL over HTTP and graphql-ws on the same path, plus /healthz, /readyz and /metrics.
- * Authorization is decided per operation from its root fields (see root-field-roles.ts).
+ * Authorization is decided per operation from its root fields (their `@MinRole`, see root-field-roles.ts).
  */
 export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, web: WebConsoleOptions = { developmentToken: () => null }): Promise<RunningHttpServer> {
   const settings = hub.config.server;
@@ -47,8 +47,8 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
   const authorizationPlugin: ApolloServerPlugin<GraphContext> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, contextValue }) {
-          if (operation) authorizeOperation(document, operation, contextValue.principal);
+        async didResolveOperation({ schema: operationSchema, document, operation, contextValue }) {
+          if (operation) authorizeOperation(operationSchema, document, operation, contextValue.principal);
           if (operation?.operation === 'subscription') {
             // Normally refused before parsing reaches Apollo (http-guards.ts); kept as the last word.
             throw new GraphQLError('subscriptions are served over graphql-ws on this path, not over HTTP', { extensions: { code: 'SUBSCRIPTION_OVER_HTTP', http: { status: 400 } } });

@@ -5,10 +5,9 @@ import {
 import type { WebSocket } from 'ws';
 import { isEventCursor, type SyncEventFilter } from '../events/event-log.js';
 import type { EventTailer } from '../events/event-tailer.js';
-import type { SyncEventKind } from '../events/sync-event-kind.js';
-import type { Vendor } from '../domain/vendor.js';
 import { fanoutGroups } from '../observability/metrics.js';
 import { badUserInput } from '../resolvers/errors.js';
+import { subscriptionEventFilter } from '../schema/filters.js';
 import { FanoutGroup } from './fanout-group.js';
 
 export { WS_TOO_SLOW } from './fanout-group.js';
@@ -57,7 +56,7 @@ export class LiveFanout {
     if (afterArgument?.kind === Kind.VARIABLE) delete keyVariables[afterArgument.name.value];
     return {
       key: JSON.stringify([role, print(document), operation.name?.value ?? null, canonical(keyVariables)]),
-      filter: { kinds: args.kinds as SyncEventKind[] | null, vendor: args.vendor as Vendor | null, subjectId: args.subjectId as string | null },
+      filter: subscriptionEventFilter(args),
       after,
     };
   }
