@@ -66,6 +66,14 @@ describe('closeTicket on an Ivanti ticket', () => {
     expect(await control(ivanti, 'GET', `/updates?incident=${recId}`)).toEqual([]);
   });
 
+  it('closes through ticketClose(input:) too, answering a payload', async () => {
+    const { recId, ticketId } = await mirroredIncident('Malware beacon from WS-0077');
+    const data = await hub.query('mutation($id: ID!) { ticketClose(input: { ticketId: $id, closeCode: "True Positive" }) { ticket { id status closeCode } } }', { id: ticketId }, hub.tokens.OPERATOR);
+    expect(data.ticketClose.ticket).toEqual({ id: ticketId, status: 'CLOSED', closeCode: 'True Positive' });
+    const [update] = await control(ivanti, 'GET', `/updates?incident=${recId}`);
+    expect(update.fields).toEqual({ Status: 'Closed', CauseCode: 'True Positive' });
+  });
+
   it('takes the tenant close codes from settings.ticketClose and still requires OPERATOR', async () => {
     const { ticketId } = await mirroredIncident('Account lockout storm');
     const { body } = await hub.graphql(CLOSE, { id: ticketId, code: 'False Positive' }, hub.tokens.VIEWER);

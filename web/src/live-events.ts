@@ -30,10 +30,10 @@ export function useLiveEvents(
   const key = JSON.stringify(filter);
   useEffect(() => {
     if (after === undefined) return;
-    const variables: Record<string, unknown> = { after, ...filter };
+    const variables: Record<string, unknown> = { after, filter };
     const unsubscribe = client.ws.subscribe<{ syncEvents: SyncEvent }>({
-      query: `subscription($after: String, $kinds: [SyncEventKind!], $subjectId: ID, $vendor: Vendor) {
-        syncEvents(after: $after, kinds: $kinds, subjectId: $subjectId, vendor: $vendor) { ${SYNC_EVENT_FIELDS} } }`,
+      query: `subscription($after: String, $filter: SyncEventFilterInput) {
+        syncEvents(after: $after, filter: $filter) { ${SYNC_EVENT_FIELDS} } }`,
       variables,
     }, {
       next: (message) => {

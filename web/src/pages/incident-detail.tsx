@@ -125,7 +125,7 @@ function CloseForm({ incident, onClosed }: { incident: Detail; onClosed(): void 
     event.preventDefault();
     setBusy(true);
     try {
-      await mutate(client, `mutation($input: CloseIncidentInput!) { closeIncident(input: $input) { id status } }`,
+      await mutate(client, `mutation($input: CloseIncidentInput!) { incidentClose(input: $input) { incident { id status } } }`,
         { input: { incidentId: incident.id, closeCode, resolutionSummary: summary } });
       setMessage({ error: false, text: 'Closed.' });
       onClosed();

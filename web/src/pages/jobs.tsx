@@ -58,8 +58,8 @@ export function Jobs() {
 
   const runNow = async (name: string) => {
     try {
-      const data = await mutate<{ runJob: { state: string } }>(client, 'mutation($name: String!) { runJob(name: $name, wait: false) { id state } }', { name });
-      setMessage(`${name}: ${data.runJob.state.toLowerCase()}`);
+      const data = await mutate<{ jobRun: { run: { state: string } } }>(client, 'mutation($name: String!) { jobRun(input: { name: $name, wait: false }) { run { id state } } }', { name });
+      setMessage(`${name}: ${data.jobRun.run.state.toLowerCase()}`);
       await load();
     } catch (e) {
       setMessage((e as Error).message);

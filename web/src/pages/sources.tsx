@@ -26,7 +26,7 @@ export function Sources() {
 
   const update = async (source: Source, change: { enabled?: boolean; pollIntervalSeconds?: number }) => {
     try {
-      await mutate(client, 'mutation($input: UpdateSourceInput!) { updateSource(input: $input) { id } }', { input: { sourceId: source.id, ...change } });
+      await mutate(client, 'mutation($input: UpdateSourceInput!) { sourceUpdate(input: $input) { source { id } } }', { input: { sourceId: source.id, ...change } });
       setMessage({ error: false, text: `${source.name} updated.` });
       await load();
     } catch (e) {

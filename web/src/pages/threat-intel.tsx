@@ -156,7 +156,7 @@ function TypeMappings({ admin }: { admin: boolean }) {
   const save = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await mutate(client, 'mutation($input: SetIndicatorTypeMappingInput!) { setIndicatorTypeMapping(input: $input) { ctixType } }', { input: { ctixType, cftrField } });
+      await mutate(client, 'mutation($input: SetIndicatorTypeMappingInput!) { indicatorTypeMappingSet(input: $input) { mapping { ctixType } } }', { input: { ctixType, cftrField } });
       setMessage(`${ctixType} → ${cftrField} saved.`);
       setCtixType('');
       setCftrField('');
@@ -167,7 +167,7 @@ function TypeMappings({ admin }: { admin: boolean }) {
   };
   const remove = async (type: string) => {
     try {
-      await mutate(client, 'mutation($t: String!) { removeIndicatorTypeMapping(ctixType: $t) }', { t: type });
+      await mutate(client, 'mutation($t: String!) { indicatorTypeMappingRemove(input: { ctixType: $t }) { removed } }', { t: type });
       await load();
     } catch (e) {
       setMessage((e as Error).message);
