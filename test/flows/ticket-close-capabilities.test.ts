@@ -83,6 +83,28 @@ describe('closeTicket on an Ivanti ticket', () => {
   });
 });
 
+describe('incidentClose on a platform without incidents.close', () => {
+  it('refuses a Cyware Respond incident: its vendor declares no close, and nothing is written', async () => {
+    const ctix = hub.sandboxes.get('cyware-ctix')!;
+    const cftr = hub.sandboxes.get('cyware-cftr')!;
+    const name = 'Close-capability probe';
+    const [seeded] = (await control(ctix, 'POST', '/threat-data', {
+      objects: [{ type: 'report', name, confidence_score: 80, tlp: 'AMBER', indicators: [{ ioc_type: 'ipv4-addr', value: '185.220.101.4' }] }],
+    })).objects;
+    const found = (await hub.query('query($s: String) { threatData(filter: { search: $s }, first: 10) { nodes { id ctixId } } }', { s: name }))
+      .threatData.nodes.find((n: { ctixId: string }) => n.ctixId === seeded.id);
+    const created = await hub.query('mutation($input: CreateCftrIncidentInput!) { createCftrIncident(input: $input) { incident { id status } } }',
+      { input: { threatDataIds: [found.id] } }, hub.tokens.OPERATOR);
+    const calls = (await control(cftr, 'GET', '/calls')).calls.length;
+    const refused = await hub.graphql('mutation($id: ID!) { incidentClose(input: { incidentId: $id, closeCode: "Done", resolutionSummary: "n/a" }) { incident { status } } }',
+      { id: created.createCftrIncident.incident.id }, hub.tokens.OPERATOR);
+    expect(refused.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', argument: 'input.incidentId' }, message: expect.stringContaining('declares no incidents.close capability'),
+    });
+    expect((await control(cftr, 'GET', '/calls')).calls.length).toBe(calls);
+  });
+});
+
 describe('typed vendor clients', () => {
   it('refuses a client asked for with another vendor manifest than the source has', () => {
     const ivantiSource = hub.services.sources.ofVendor(Vendor.IVANTI_ITSM)[0]!;
