@@ -1,3 +1,4 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery } from 'graphql';
 import { startAbuseHub, type AbuseHub } from '../test/support/hostile/abuse-hub.js';
@@ -5,7 +6,8 @@ import { hubNodeArgs } from './hub-node-args.js';
 import { generateHostileRequests, problemsIn, sendHostile, type Answer } from '../test/support/hostile/requests.js';
 
 /**
- * abuse: a normal dashboard client (a VIEWER token of its own, polling one dashboard query, one request at a time) against the hub
+ * abuse: a normal dashboard client (a VIEWER token of its own, polling one dashboard query, one request at a time, in a
+ * process of its own: bench/abuse/dashboard-client.ts) against the hub
  * as `npm start` runs it (own process, 192 MB heap): first alone, then beside the abuse suite's hostile mix
  * (seeded), with BENCH_ABUSE_CONCURRENCY hostile requests in flight (default 2,4,8: one phase each). Reports the
  * client's p50/p99 in each phase and their ratio to alone (target: p99 within 3×), the hostile answers by status, and the hub's peak heap (sampled from /metrics)
@@ -24,6 +26,10 @@ const DASHBOARD = `query Dashboard {
 
 export async function run(): Promise<void> {
   const abuse = await startAbuseHub({ logLevel: 'warn', nodeArgs: hubNodeArgs() });
+  const client = fork(new URL('./abuse/dashboard-client.js', import.meta.url), [], {
+    env: { ...process.env, DASHBOARD_URL: abuse.url, DASHBOARD_TOKEN: abuse.tokens.DASHBOARD, DASHBOARD_QUERY: DASHBOARD },
+  });
+  const dashboard = (_abuse: AbuseHub, seconds: number) => askClient(client, seconds);
   let peakHeapBytes = 0;
   const sampler = setInterval(() => void sampleHeap(abuse).then((bytes) => { peakHeapBytes = Math.max(peakHeapBytes, bytes); }), 250);
   try {
@@ -81,6 +87,7 @@ export async function run(): Promise<void> {
     console.log(JSON.stringify(figures));
   } finally {
     clearInterval(sampler);
+    client.disconnect();
     await abuse.stop();
   }
 }
@@ -89,18 +96,12 @@ function post(abuse: AbuseHub, token: string, query: string) {
   return fetch(abuse.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
 }
 
-/** The dashboard query, one at a time, for `seconds`: each latency in ms (a failed answer throws). */
-async function dashboard(abuse: AbuseHub, seconds: number): Promise<number[]> {
-  const latencies: number[] = [];
-  const end = performance.now() + seconds * 1_000;
-  while (performance.now() < end) {
-    const started = performance.now();
-    const response = await post(abuse, abuse.tokens.DASHBOARD, DASHBOARD);
-    const body = (await response.json()) as { data?: unknown; errors?: unknown };
-    if (!response.ok || body.errors) throw new Error(`dashboard query failed: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
-    latencies.push(performance.now() - started);
-  }
-  return latencies;
+/** The dashboard query, one at a time, for `seconds`, sent by the client process: each latency in ms (a failed answer throws). */
+function askClient(client: ChildProcess, seconds: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    client.once('message', (answer: { latencies?: number[]; error?: string }) => (answer.latencies ? resolve(answer.latencies) : reject(new Error(answer.error))));
+    client.send({ seconds });
+  });
 }
 
 async function sampleHeap(abuse: AbuseHub): Promise<number> {

@@ -63,6 +63,14 @@ export const hubConfigSchema = z.object({
     subscriberBufferBytes: z.number().int().min(1_024).default(262_144),
     /** Live fan-out: events arriving within this window leave in one write per socket (fewer writes, that much latency). */
     fanoutBatchMs: z.number().int().min(0).max(1_000).default(20),
+    /**
+     * Fair admission (src/server/fair-admission.ts): GraphQL requests running at once; beyond that they wait, the
+     * token holding fewest slots and using the hub least of late served first. A token may keep maxQueuedPerToken
+     * waiting (more: 429 with Retry-After), each at most admissionWaitMs (longer: 503 with Retry-After).
+     */
+    maxConcurrentRequests: z.number().int().positive().default(4),
+    maxQueuedPerToken: z.number().int().positive().default(256),
+    admissionWaitMs: z.number().int().min(100).default(10_000),
     /** Development mode: errors carry stack traces. Never on in production. */
     development: z.boolean().default(false),
   }).strict().prefault({}),

@@ -103,3 +103,10 @@ export const slowSubscribersClosed = new Counter({
   help: 'Live fan-out: sockets closed 4508 (too slow: resume with after=<cursor>) because their client fell too far behind',
   registers: [metricsRegistry],
 });
+
+export const admissionRefused = new Counter({
+  name: 'socgraph_admission_refused_total',
+  help: 'Requests and subscribes refused by fair admission: queue-full (429) or timeout (503)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});

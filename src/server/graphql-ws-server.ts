@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, subscribe, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
-import type { Context } from 'graphql-ws';
+import { GraphQLError, execute, getOperationAST, getVariableValues, specifiedRules, subscribe, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authorizeOperation, type Principal } from '../auth/authorize-operation.js';
@@ -10,6 +10,7 @@ import { logger } from '../observability/logger.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
 import { parseWithinLimits } from './document-limits.js';
+import type { FairAdmission } from './fair-admission.js';
 import { formatError, hideSchemaDetails } from './format-error.js';
 import { LiveFanout } from './live-fanout.js';
 
@@ -34,7 +35,7 @@ const unauthenticated = (message: string) => new GraphQLError(message, { extensi
  * is checked again every tokenRecheckMs, and a revoked or expired one ends its subscriptions with
  * UNAUTHENTICATED and is closed 4401. Documents pass the same limits as over HTTP.
  */
-export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: GraphQLSchema, rules: ValidationRule[]) {
+export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: GraphQLSchema, rules: ValidationRule[], admission: FairAdmission) {
   const settings = hub.config.server;
   const development = settings.development;
   // Upgrades are handed over here rather than with `server:`, so a listen error (port in use) stays the HTTP
@@ -61,6 +62,22 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     format: formatResult,
   });
 
+  // Each subscribe holds a fair-admission slot (as an HTTP request does) until its operation has started (a
+  // subscription) or finished (a query or mutation), however that ends.
+  const admitted = new WeakMap<ExecutionArgs, () => void>();
+  const releasing = <T>(args: ExecutionArgs, run: () => T): T => {
+    const release = admitted.get(args) ?? (() => {});
+    try {
+      const result = run();
+      if (result instanceof Promise) return result.finally(release) as T;
+      release();
+      return result;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
+
   const tokenOf = (ctx: SocketContext): string | null => {
     const authorization = ctx.connectionParams?.authorization;
     return typeof authorization === 'string' ? authorization : null;
@@ -80,6 +97,38 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     }));
   }, settings.tokenRecheckMs);
   recheck.unref();
+
+  /** A subscribe message checked (limits, validation, role, variables) into execution arguments, or its errors. */
+  const prepare = (principal: Principal, id: string, payload: SubscribePayload, socket: WebSocket): ExecutionArgs | GraphQLError[] => {
+    const document = parseWithinLimits(payload.query, payload.variables, settings);
+    if (document instanceof GraphQLError) return [document];
+    const errors = validate(schema, document, [...specifiedRules, ...rules]);
+    if (errors.length > 0) {
+      return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions } }));
+    }
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
+    try {
+      authorizeOperation(schema, document, operation, principal);
+    } catch (error) {
+      return [stripHttp(error as GraphQLError)];
+    }
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+    if (variables.errors) {
+      return variables.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+    }
+    const plan = fanout.plan(schema, document, operation, variables.coerced, principal.role);
+    if (plan instanceof GraphQLError) return [plan];
+    graphqlRequests.inc({ operation: operation.operation, outcome: 'started' });
+    const args: ExecutionArgs = {
+      schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue: createContext(hub, principal),
+    };
+    return plan ? fanout.adopt(args, plan, socket, id) : args;
+  };
 
   const cleanup = useServer<{ authorization?: unknown }, Extra & { principal?: Principal | null }>({
     schema,
@@ -104,7 +153,8 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     onClose: (ctx) => {
       live.delete(ctx);
     },
-    subscribe: (args) => fanout.subscribe(args) ?? subscribe(args),
+    subscribe: (args) => releasing(args, () => fanout.subscribe(args) ?? subscribe(args)),
+    execute: (args) => releasing(args, () => execute(args)),
     onSubscribe: async (ctx, id, payload) => {
       const session = live.get(ctx);
       const principal = session ? await principalFrom(session.token, hub.tokens).catch(() => null) : null;
@@ -112,34 +162,18 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
         refuse(ctx, 'the token was revoked or has expired');
         return [unauthenticated('the token was revoked or has expired')];
       }
-      const document = parseWithinLimits(payload.query, payload.variables, settings);
-      if (document instanceof GraphQLError) return [document];
-      const errors = validate(schema, document, [...specifiedRules, ...rules]);
-      if (errors.length > 0) {
-        return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions } }));
-      }
-      const operation = getOperationAST(document, payload.operationName);
-      if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
+      const slot = await admission.acquire(principal.tokenId);
+      if (!slot.admitted) return [new GraphQLError('too many requests from this token: retry later', { extensions: { code: 'TOO_MANY_REQUESTS' } })];
+      let handedOver = false;
       try {
-        authorizeOperation(schema, document, operation, principal);
-      } catch (error) {
-        return [stripHttp(error as GraphQLError)];
+        const args = prepare(principal, id, payload, ctx.extra.socket);
+        if (Array.isArray(args)) return args;
+        admitted.set(args, slot.release);
+        handedOver = true;
+        return args;
+      } finally {
+        if (!handedOver) slot.release();
       }
-      const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
-      if (variables.errors) {
-        return variables.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
-      }
-      const plan = fanout.plan(schema, document, operation, variables.coerced, principal.role);
-      if (plan instanceof GraphQLError) return [plan];
-      graphqlRequests.inc({ operation: operation.operation, outcome: 'started' });
-      const args: ExecutionArgs = {
-        schema,
-        document,
-        operationName: payload.operationName,
-        variableValues: payload.variables,
-        contextValue: createContext(hub, principal),
-      };
-      return plan ? fanout.adopt(args, plan, ctx.extra.socket, id) : args;
     },
     onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => {

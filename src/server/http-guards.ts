@@ -1,9 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { getOperationAST } from 'graphql';
 import type { ApiTokens } from '../auth/api-tokens.js';
+import type { Principal } from '../auth/authorize-operation.js';
 import { logger } from '../observability/logger.js';
 import { principalFrom } from './authenticate.js';
 import { parseWithinLimits, type DocumentLimits } from './document-limits.js';
+import type { Admission, FairAdmission } from './fair-admission.js';
 
 /**
  * What stands in front of Apollo on /graphql, in order: the request deadline, the token (before a byte of the
@@ -59,6 +61,33 @@ export function requireToken(tokens: ApiTokens): RequestHandler {
       logger.error({ err: error }, 'token verification failed');
       sendError(res, 503, 'SERVICE_UNAVAILABLE', 'tokens cannot be verified right now');
     }
+  };
+}
+
+/**
+ * A slot from fair admission for the token's request (once its body is read, before it is parsed): when the hub
+ * is busy a token flooding it waits behind the others. Refused: 429 (its queue is full) or 503 (waited too long),
+ * each with Retry-After.
+ */
+export function admitFairly(admission: FairAdmission): RequestHandler {
+  return (req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (!principal) return next();
+    const proceed = (outcome: Admission) => {
+      if (!outcome.admitted) {
+        res.set('retry-after', String(outcome.retryAfterSeconds));
+        return outcome.reason === 'queue-full'
+          ? sendError(res, 429, 'TOO_MANY_REQUESTS', 'too many requests from this token are waiting: retry later')
+          : sendError(res, 503, 'SERVICE_UNAVAILABLE', 'the hub is busy: retry later');
+      }
+      if (res.writableEnded || req.socket.destroyed) return outcome.release();
+      res.once('finish', outcome.release);
+      res.once('close', outcome.release);
+      next();
+    };
+    const outcome = admission.acquire(principal.tokenId);
+    if (outcome instanceof Promise) void outcome.then(proceed);
+    else proceed(outcome);
   };
 }
 

@@ -13,7 +13,8 @@ import { logger } from '../observability/logger.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { formatError } from './format-error.js';
 import { startGraphqlWs } from './graphql-ws-server.js';
-import { httpErrorHandler, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
+import { FairAdmission } from './fair-admission.js';
+import { admitFairly, httpErrorHandler, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
 import { limitRules } from './validation-rules.js';
 import { mountWebConsole, type WebConsoleOptions } from './web-console.js';
@@ -22,6 +23,8 @@ export interface RunningHttpServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** Fair admission's requests running and waiting now. */
+  admissionLoad(): { running: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -41,8 +44,9 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     connectionsCheckingInterval: 1_000,
   }, app);
   const rules = limitRules(settings);
+  const admission = new FairAdmission({ maxConcurrent: settings.maxConcurrentRequests, maxQueuedPerCaller: settings.maxQueuedPerToken, maxWaitMs: settings.admissionWaitMs });
 
-  const ws = startGraphqlWs(httpServer, hub, schema, rules);
+  const ws = startGraphqlWs(httpServer, hub, schema, rules, admission);
 
   const authorizationPlugin: ApolloServerPlugin<GraphContext> = {
     async requestDidStart() {
@@ -106,6 +110,8 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     requireToken(hub.tokens),
     requireJson,
     express.json({ limit: settings.bodyLimitBytes }),
+    // After the body is read (bounded by bodyLimitBytes and requestTimeoutMs), so a slow body holds no slot.
+    admitFairly(admission),
     screenGraphqlRequest(settings),
     expressMiddleware(apollo, {
       context: async ({ res }) => createContext(hub, (res.locals.principal as Principal | undefined) ?? null),
@@ -123,6 +129,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     url: `http://${host}:${port}/graphql`,
     wsUrl: `ws://${host}:${port}/graphql`,
     port,
+    admissionLoad: () => admission.load,
     async close() {
       ws.closeAll();
       await apollo.stop();

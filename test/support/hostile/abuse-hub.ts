@@ -47,7 +47,8 @@ export async function startAbuseHub(options: { logLevel?: string; nodeArgs?: str
   const config = join(dir, 'hub.yaml');
   writeFileSync(config, [
     'sandboxes: missing',
-    'server: { port: 0, host: 127.0.0.1 }',
+    // ABUSE_SERVER_SETTINGS: more `server` settings for a bench run, e.g. `maxConcurrentRequests: 2`.
+    `server: { port: 0, host: 127.0.0.1${process.env.ABUSE_SERVER_SETTINGS ? `, ${process.env.ABUSE_SERVER_SETTINGS}` : ''} }`,
     `database: { dataDir: ${join(dir, 'postgres')} }`,
     'sources:',
     '  - vendor: SECUREWORKS_CTP',

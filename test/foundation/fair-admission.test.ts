@@ -1,0 +1,118 @@
+import { FairAdmission, type Admission } from '../../src/server/fair-admission.js';
+import { randomPublicIp, sandboxOf } from '../enrichment/enrichment-support.js';
+import { openRawSocket } from '../support/raw-socket.js';
+import { control } from '../support/sandbox-control.js';
+import { startTestHub, type TestHub } from '../support/hub.js';
+
+/**
+ * Issue 9: per-caller fair admission. A token flooding the hub (or holding slots with slow bodies) waits behind
+ * the other tokens instead of ahead of them; its queue is bounded (429 with Retry-After); nothing leaks a slot.
+ */
+describe('FairAdmission', () => {
+  const granted = (a: Admission | Promise<Admission>) => a as Extract<Admission, { admitted: true }>;
+
+  it('serves the least busy caller first when a slot frees, and refuses a full queue', async () => {
+    const admission = new FairAdmission({ maxConcurrent: 2, maxConcurrentPerCaller: 2, maxQueuedPerCaller: 3, maxWaitMs: 5_000 });
+    const first = granted(admission.acquire('flood'));
+    const second = granted(admission.acquire('flood'));
+    expect([first.admitted, second.admitted]).toEqual([true, true]);
+    const order: string[] = [];
+    // Each waiting flood request, once admitted, finishes at once.
+    const queued = [1, 2, 3].map((n) => Promise.resolve(admission.acquire('flood')).then((a) => { order.push(`flood${n}`); granted(a).release(); }));
+    expect(admission.acquire('flood')).toEqual({ admitted: false, reason: 'queue-full', retryAfterSeconds: 1 });
+    const quiet = Promise.resolve(admission.acquire('quiet')).then((a) => { order.push('quiet'); return a; });
+    expect(admission.load).toEqual({ running: 2, waiting: 4 });
+
+    first.release();
+    first.release(); // a second release is a no-op
+    const quietSlot = granted(await quiet);
+    expect(order).toEqual(['quiet']);
+    second.release();
+    quietSlot.release();
+    await Promise.all(queued);
+    expect(order).toEqual(['quiet', 'flood1', 'flood2', 'flood3']);
+    expect(admission.load).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('keeps one slot out of any single caller\'s reach by default, and times a long wait out', async () => {
+    const admission = new FairAdmission({ maxConcurrent: 3, maxQueuedPerCaller: 10, maxWaitMs: 200 });
+    const held = [granted(admission.acquire('slow')), granted(admission.acquire('slow'))];
+    const third = admission.acquire('slow');
+    expect(third).toBeInstanceOf(Promise);
+    const other = admission.acquire('other');
+    expect(other).toMatchObject({ admitted: true });
+    expect(await third).toEqual({ admitted: false, reason: 'timeout', retryAfterSeconds: 1 });
+    granted(other).release();
+    for (const slot of held) slot.release();
+    expect(admission.load).toEqual({ running: 0, waiting: 0 });
+  });
+});
+
+describe('fair admission on the hub', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ config: { sandboxes: 'all', server: { maxConcurrentRequests: 2, maxQueuedPerToken: 2, admissionWaitMs: 10_000 } } });
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  const enrich = (token: string) => hub.graphql('mutation($v: [String!]!) { enrichIndicators(input: { values: $v, force: true }) { indicators { value } } }', { v: [randomPublicIp()] }, token);
+
+  it('answers another token at once while one token holds its slots with slow vendor calls, and refuses that token\'s overflow with 429 and Retry-After', async () => {
+    // VirusTotal and AbuseIPDB answer in 1.5 s: each enrichment of an IP holds its slot that long.
+    await control(sandboxOf(hub, 'virustotal'), 'PUT', '/faults', { latencyMs: 1_500 });
+    await control(sandboxOf(hub, 'abuseipdb'), 'PUT', '/faults', { latencyMs: 1_500 });
+    try {
+      // maxConcurrentRequests 2: one token may hold 1 slot; its next 2 wait; more are refused.
+      const running = enrich(hub.tokens.OPERATOR);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = [1, 2].map(() => enrich(hub.tokens.OPERATOR));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(hub.http.admissionLoad()).toEqual({ running: 1, waiting: 2 });
+      const overflow = await fetch(hub.http.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.tokens.OPERATOR}` },
+        body: JSON.stringify({ query: '{ viewer { name } }' }),
+      });
+      expect(overflow.status).toBe(429);
+      expect(overflow.headers.get('retry-after')).toBe('1');
+      expect(((await overflow.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('TOO_MANY_REQUESTS');
+
+      // Another token finds the second slot at once, well before the operator's first enrichment ends.
+      const started = performance.now();
+      const other = await hub.graphql<{ viewer: { name: string } }>('{ viewer { name } }', undefined, hub.tokens.VIEWER);
+      expect(other.status).toBe(200);
+      expect(other.body.data?.viewer.name).toBe('test-viewer');
+      expect(performance.now() - started).toBeLessThan(1_000);
+
+      // The operator's requests all finish, one at a time.
+      const answers = await Promise.all([running, ...waiting]);
+      expect(answers.map((a) => [a.status, a.body.errors ?? []])).toEqual([[200, []], [200, []], [200, []]]);
+      expect(hub.http.admissionLoad()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      await control(sandboxOf(hub, 'virustotal'), 'DELETE', '/faults');
+      await control(sandboxOf(hub, 'abuseipdb'), 'DELETE', '/faults');
+    }
+  }, 30_000);
+
+  it('admits graphql-ws subscribes through the same slots and leaks none', async () => {
+    const socket = await openRawSocket(hub.http.wsUrl);
+    socket.send({ type: 'connection_init', payload: { authorization: `Bearer ${hub.tokens.VIEWER}` } });
+    await socket.next('connection_ack');
+    for (let i = 0; i < 6; i += 1) socket.send({ id: `q${i}`, type: 'subscribe', payload: { query: '{ viewer { name } }' } });
+    // One runs (the per-token cap is 1 of the 2 slots), two wait (maxQueuedPerToken), the rest are refused.
+    for (let i = 0; i < 3; i += 1) expect((await socket.next('next', `q${i}`)).payload.data.viewer.name).toBe('test-viewer');
+    for (let i = 3; i < 6; i += 1) expect((await socket.next('error', `q${i}`)).payload[0].extensions.code).toBe('TOO_MANY_REQUESTS');
+    socket.send({ id: 'bad', type: 'subscribe', payload: { query: '{ nope }' } });
+    expect((await socket.next('error', 'bad')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    socket.socket.close();
+    // Every slot came back.
+    expect(hub.http.admissionLoad()).toEqual({ running: 0, waiting: 0 });
+    const answers = await Promise.all([1, 2, 3].map(() => hub.graphql('{ viewer { name } }', undefined, hub.tokens.ADMIN)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(hub.http.admissionLoad()).toEqual({ running: 0, waiting: 0 });
+  });
+});
