@@ -1,4 +1,3 @@
-import type { Vendor } from '../domain/vendor.js';
 import type { VendorManifest } from './manifest.js';
 import { cywareCtixManifest } from './cyware-ctix/manifest.js';
 import { cywareCftrManifest } from './cyware-cftr/manifest.js';
@@ -10,24 +9,28 @@ import { hybridAnalysisManifest } from './hybrid-analysis/manifest.js';
 import { virusTotalManifest } from './virustotal/manifest.js';
 
 /**
- * The vendors the hub knows. Adding a vendor = its folder under src/sources/ and src/sandbox/ plus one line here.
+ * The vendors the hub knows. Adding a vendor = its folder under src/sources/ and src/sandbox/ plus one line here: the
+ * `Vendor` type and GraphQL enum, config's `vendor` values and the sandbox plan are derived from this list.
  */
-const manifests: VendorManifest[] = [
+const manifests = [
   // registered vendors (one line each):
+  secureworksCtpManifest,
+  ibmResilientManifest,
+  cywareCtixManifest,
+  cywareCftrManifest,
   ivantiItsmManifest,
   abuseIpdbManifest,
   hybridAnalysisManifest,
   virusTotalManifest,
-  cywareCtixManifest,
-  cywareCftrManifest,
-  secureworksCtpManifest,
-  ibmResilientManifest,
-];
+] as const;
 
-export function registeredManifests(): VendorManifest[] {
+/** Every vendor socgraph can connect to: the ids of the registered manifests. The names are part of the GraphQL contract. */
+export type Vendor = (typeof manifests)[number]['vendor'];
+
+export function registeredManifests(): readonly VendorManifest[] {
   return manifests;
 }
 
-export function manifestFor(vendor: Vendor): VendorManifest | undefined {
+export function manifestFor(vendor: string): VendorManifest | undefined {
   return manifests.find((m) => m.vendor === vendor);
 }

@@ -1,4 +1,3 @@
-import { Vendor } from '../../domain/vendor.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { resilientApiRouter } from './api-routes.js';
 import { resilientControlRouter } from './control-routes.js';
@@ -23,7 +22,7 @@ const resilientFaults: FaultResponder = {
 export function createIbmResilientSandbox(): SandboxDefinition {
   const store = new ResilientStore();
   return {
-    vendor: Vendor.IBM_RESILIENT,
+    vendor: 'IBM_RESILIENT',
     basePath: '', // the REST API sits at the host root: /rest/session, /rest/orgs/{id}/...
     devCredentials,
     faultResponder: resilientFaults,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
 import { createVirusTotalSandbox } from '../../sandbox/virustotal/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
@@ -15,8 +14,8 @@ export const virusTotalSettings = enrichmentSettingsSchema({ perMinute: 4, perHo
   notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
 });
 
-export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
-  vendor: Vendor.VIRUSTOTAL,
+export const virusTotalManifest: VendorManifest<VirusTotalEnricher, 'VIRUSTOTAL'> = {
+  vendor: 'VIRUSTOTAL',
   displayName: 'VirusTotal',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],
