@@ -28,8 +28,8 @@ export interface TicketCloseRequest {
 export interface TicketsPort {
   /** The tickets created or changed since `since` (all when null), oldest first. */
   poll?(since: Date | null): AsyncIterable<TicketData>;
-  /** One ticket by the vendor's id, or null when it does not exist. */
-  get(externalId: string): Promise<VendorRecord<TicketData> | null>;
+  /** One ticket by the vendor's id, with its worklogs and attachments (a VendorError UPSTREAM_NOT_FOUND when absent). */
+  get(externalId: string): Promise<VendorRecord<TicketData>>;
   /** The close codes this ticket accepts (`known`: the list the hub mirrored, when the vendor gives one per ticket). */
   closeCodes(externalId: string, known: string[] | null): Promise<string[]>;
   /** Closes the ticket with a close code; a ticket already closed is not written again. Answers the ticket as it now is. */

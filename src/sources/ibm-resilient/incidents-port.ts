@@ -16,6 +16,9 @@ export function resilientIncidentsPort(client: IbmResilientClient, source: Sourc
   const record = (incident: ResilientIncident) => ({ data: incidentFromResilient(incident, source.baseUrl), wire: incident });
   const patch = async (id: string, changes: Map<string, unknown>) => record((await patchIncident(client, Number(id), changes)).incident);
   return {
+    async create(draft) {
+      return record(await client.createIncident({ name: draft.title, discovered_date: Date.now(), description: { format: 'text', content: draft.description } }));
+    },
     async get(id) {
       return record(await client.getIncident(Number(id)));
     },
