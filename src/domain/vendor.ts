@@ -1,11 +1,14 @@
-import { registeredManifests, type Vendor as RegisteredVendor } from '../sources/index.js';
-
-/**
- * Every vendor socgraph can connect to, derived from the manifests registered in src/sources/index.ts (a vendor is
- * added there, not here). `Vendor.IVANTI_ITSM` names one; the names are part of the GraphQL contract.
- */
-export type Vendor = RegisteredVendor;
-export const Vendor = Object.freeze(Object.fromEntries(registeredManifests().map((m) => [m.vendor, m.vendor]))) as { readonly [V in Vendor]: V };
+/** Every vendor socgraph can connect to. The names are part of the GraphQL contract. */
+export enum Vendor {
+  SECUREWORKS_CTP = 'SECUREWORKS_CTP',
+  IBM_RESILIENT = 'IBM_RESILIENT',
+  CYWARE_CTIX = 'CYWARE_CTIX',
+  CYWARE_CFTR = 'CYWARE_CFTR',
+  IVANTI_ITSM = 'IVANTI_ITSM',
+  ABUSEIPDB = 'ABUSEIPDB',
+  HYBRID_ANALYSIS = 'HYBRID_ANALYSIS',
+  VIRUSTOTAL = 'VIRUSTOTAL',
+}
 
 export const VENDORS = Object.values(Vendor) as Vendor[];
 

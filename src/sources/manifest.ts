@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Vendor } from '../domain/vendor.js';
 import type { SandboxDefinition } from '../sandbox/kit/index.js';
 import type { SourceClientDeps } from './http/source-http.js';
 import type { CapabilityDeclarations } from './ports.js';
@@ -8,9 +9,8 @@ import type { SourceConfig } from './source-config.js';
  * Everything the hub needs to know about one vendor, in its own folder (`src/sources/<vendor>/manifest.ts`),
  * registered with one line in `src/sources/index.ts`.
  */
-export interface VendorManifest<Client = unknown, Id extends string = string> {
-  /** The vendor's id (e.g. `IVANTI_ITSM`): the `Vendor` GraphQL enum and config's `vendor` are derived from these. */
-  vendor: Id;
+export interface VendorManifest<Client = unknown> {
+  vendor: Vendor;
   displayName: string;
   /** What the vendor can do (`tickets`, `incidents`, `threatIntel`, `enrich`), each as a port built from the client. */
   capabilities: CapabilityDeclarations<Client>;

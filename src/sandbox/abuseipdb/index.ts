@@ -1,3 +1,4 @@
+import { Vendor } from '../../domain/vendor.js';
 import { mountQuotaControl, QuotaCounter, type FaultResponder, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
 import { mountIndicatorControl } from './control.js';
 import { AbuseIpdbIndicators } from './indicators.js';
@@ -37,7 +38,7 @@ export function createAbuseIpdbSandbox(): SandboxDefinition {
   const indicators = new AbuseIpdbIndicators();
   const quota = new QuotaCounter({ ...FREE_PLAN });
   return {
-    vendor: 'ABUSEIPDB',
+    vendor: Vendor.ABUSEIPDB,
     basePath: '/api/v2',
     devCredentials: { apiKey },
     faultResponder: abuseIpdbFaults(quota),

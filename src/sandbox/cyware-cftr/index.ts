@@ -1,3 +1,4 @@
+import { Vendor } from '../../domain/vendor.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { cftrControlRouter } from './control.js';
 import { cftrApiRouter, throttled } from './routes.js';
@@ -21,7 +22,7 @@ export function createCywareCftrSandbox(): SandboxDefinition {
   const store = new CftrStore();
   const secrets = new Map([[DEV_CREDENTIALS.accessId, DEV_CREDENTIALS.secretKey]]);
   return {
-    vendor: 'CYWARE_CFTR',
+    vendor: Vendor.CYWARE_CFTR,
     basePath: '/cftrapi/openapi',
     devCredentials: { ...DEV_CREDENTIALS },
     faultResponder: cftrFaults,

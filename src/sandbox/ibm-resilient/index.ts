@@ -1,3 +1,4 @@
+import { Vendor } from '../../domain/vendor.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { resilientApiRouter } from './api-routes.js';
 import { resilientControlRouter } from './control-routes.js';
@@ -22,7 +23,7 @@ const resilientFaults: FaultResponder = {
 export function createIbmResilientSandbox(): SandboxDefinition {
   const store = new ResilientStore();
   return {
-    vendor: 'IBM_RESILIENT',
+    vendor: Vendor.IBM_RESILIENT,
     basePath: '', // the REST API sits at the host root: /rest/session, /rest/orgs/{id}/...
     devCredentials,
     faultResponder: resilientFaults,

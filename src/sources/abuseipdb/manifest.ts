@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
 import { createAbuseIpdbSandbox } from '../../sandbox/abuseipdb/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
@@ -16,8 +17,8 @@ export const abuseIpdbSettings = enrichmentSettingsSchema({ perMinute: null, per
   notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
 });
 
-export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher, 'ABUSEIPDB'> = {
-  vendor: 'ABUSEIPDB',
+export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
+  vendor: Vendor.ABUSEIPDB,
   displayName: 'AbuseIPDB',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],

@@ -1,7 +1,4 @@
-import type { Vendor } from '../../domain/vendor.js';
-
-/** The id this client's errors and HTTP calls carry (its manifest's `vendor`). */
-const VENDOR: Vendor = 'CYWARE_CFTR';
+import { Vendor } from '../../domain/vendor.js';
 import { VendorError } from '../http/vendor-error.js';
 import type { CallLimiter, HealthSink, TlsOptions } from '../http/vendor-http.js';
 import type { OpenApiCredentials } from '../cyware-signing/open-api-signature.js';
@@ -46,7 +43,7 @@ export class CftrClient {
     const apiUrl = openApiUrl(options.baseUrl);
     this.incidentUrlTemplate = this.settings.incidentUrlTemplate ?? `${new URL(apiUrl).origin}/cftr/incidents/{unique_id}/`;
     this.http = new CywareOpenApiHttp({
-      vendor: VENDOR,
+      vendor: Vendor.CYWARE_CFTR,
       sourceName: options.sourceName,
       baseUrl: apiUrl,
       credentials: options.credentials,
@@ -87,7 +84,7 @@ export class CftrClient {
       if (!(error instanceof VendorError)) throw error;
       const reason = error.message.replace(`${error.vendor} (${error.sourceName}): `, '');
       const name = created.readable_id ? `${created.readable_id} (${created.unique_id})` : created.unique_id;
-      throw new VendorError(error.code, VENDOR, this.options.sourceName,
+      throw new VendorError(error.code, Vendor.CYWARE_CFTR, this.options.sourceName,
         `incident ${name} was created but linking its ${incident.indicators.length} indicators failed: ${reason}`,
         { status: error.status, detail: error.detail });
     }

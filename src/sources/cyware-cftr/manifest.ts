@@ -1,3 +1,4 @@
+import { Vendor } from '../../domain/vendor.js';
 import { createCywareCftrSandbox } from '../../sandbox/cyware-cftr/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CftrClient } from './client.js';
@@ -5,8 +6,8 @@ import { toIncidentData } from './map.js';
 import { cftrSettingsSchema } from './settings.js';
 import { requireCredentials } from '../http/source-http.js';
 
-export const cywareCftrManifest: VendorManifest<CftrClient, 'CYWARE_CFTR'> = {
-  vendor: 'CYWARE_CFTR',
+export const cywareCftrManifest: VendorManifest<CftrClient> = {
+  vendor: Vendor.CYWARE_CFTR,
   displayName: 'Cyware Respond (CFTR)',
   capabilities: {
     incidents: (client) => ({

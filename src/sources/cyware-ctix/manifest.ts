@@ -1,11 +1,12 @@
+import { Vendor } from '../../domain/vendor.js';
 import { createCywareCtixSandbox } from '../../sandbox/cyware-ctix/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CtixClient } from './client.js';
 import { ctixSettingsSchema } from './settings.js';
 import { requireCredentials } from '../http/source-http.js';
 
-export const cywareCtixManifest: VendorManifest<CtixClient, 'CYWARE_CTIX'> = {
-  vendor: 'CYWARE_CTIX',
+export const cywareCtixManifest: VendorManifest<CtixClient> = {
+  vendor: Vendor.CYWARE_CTIX,
   displayName: 'Cyware Intel Exchange (CTIX)',
   capabilities: { threatIntel: (client) => ({ publishBundle: (bundle) => client.ingestBundle(bundle) }) },
   credentialKeys: ['accessId', 'secretKey'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
 import { createHybridAnalysisSandbox } from '../../sandbox/hybrid-analysis/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
@@ -16,8 +17,8 @@ export const hybridAnalysisSettings = enrichmentSettingsSchema({ perMinute: 200,
   notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
 });
 
-export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher, 'HYBRID_ANALYSIS'> = {
-  vendor: 'HYBRID_ANALYSIS',
+export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
+  vendor: Vendor.HYBRID_ANALYSIS,
   displayName: 'Hybrid Analysis',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TLP_LEVELS } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
 import { MAX_ATTACHMENT_TEXT_BYTES } from '../../indicators/extract.js';
 import { createIvantiItsmSandbox } from '../../sandbox/ivanti-itsm/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
@@ -73,8 +74,8 @@ export const ivantiSettings = z.object({
 });
 export type IvantiSettings = z.infer<typeof ivantiSettings>;
 
-export const ivantiItsmManifest: VendorManifest<IvantiClient, 'IVANTI_ITSM'> = {
-  vendor: 'IVANTI_ITSM',
+export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
+  vendor: Vendor.IVANTI_ITSM,
   displayName: 'Ivanti Service Manager',
   capabilities: { tickets: (client, source) => ivantiTicketsPort(client, source, ivantiSettings.parse(source.settings)) },
   credentialKeys: ['apiKey'],

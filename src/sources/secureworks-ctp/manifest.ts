@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Vendor } from '../../domain/vendor.js';
 import { createSecureworksCtpSandbox } from '../../sandbox/secureworks-ctp/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { createSecureworksCtpClient, type SecureworksCtpClient } from './client.js';
@@ -36,8 +37,8 @@ export const secureworksCtpSettings = z.object({
 });
 export type SecureworksCtpSettings = z.infer<typeof secureworksCtpSettings>;
 
-export const secureworksCtpManifest: VendorManifest<SecureworksCtpClient, 'SECUREWORKS_CTP'> = {
-  vendor: 'SECUREWORKS_CTP',
+export const secureworksCtpManifest: VendorManifest<SecureworksCtpClient> = {
+  vendor: Vendor.SECUREWORKS_CTP,
   displayName: 'Secureworks Counter Threat Platform',
   capabilities: { tickets: ctpTicketsPort },
   credentialKeys: ['username', 'password'],

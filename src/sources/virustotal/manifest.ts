@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
+import { Vendor } from '../../domain/vendor.js';
 import { createVirusTotalSandbox } from '../../sandbox/virustotal/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
@@ -14,8 +15,8 @@ export const virusTotalSettings = enrichmentSettingsSchema({ perMinute: 4, perHo
   notFoundCacheTtlSeconds: z.number().int().min(0).optional(),
 });
 
-export const virusTotalManifest: VendorManifest<VirusTotalEnricher, 'VIRUSTOTAL'> = {
-  vendor: 'VIRUSTOTAL',
+export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
+  vendor: Vendor.VIRUSTOTAL,
   displayName: 'VirusTotal',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],
