@@ -17,7 +17,8 @@ export interface EnrichmentProvider {
 
 /**
  * The enabled sources whose vendor declares the `enrich` capability, each with its enricher (that port) and its
- * settings read afresh (an ADMIN may disable a source at run time). Settings default per the provider's manifest; `notFoundCacheTtlSeconds` defaults to a quarter of `cacheTtlSeconds`.
+ * settings read afresh (an ADMIN may disable a source at run time). Settings default per the provider's manifest;
+ * `notFoundCacheTtlSeconds` defaults to a quarter of `cacheTtlSeconds`.
  */
 export function enrichmentProviders(sources: SourceRegistry): EnrichmentProvider[] {
   const providers: EnrichmentProvider[] = [];
