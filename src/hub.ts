@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { ApiTokens } from './auth/api-tokens.js';
 import type { HubConfig } from './config/hub-config.js';
 import { plannedSandboxes, resolveConfiguredSources } from './config/resolve-sources.js';
-import { openDatabase } from './db/data-source.js';
+import { sourceSettingsSchema } from './config/source-settings.js';
+import { openDatabase } from './db/open-database.js';
 import { EnrichmentEngine } from './enrichment/enrichment-engine.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { EventLog } from './events/event-log.js';
@@ -98,7 +99,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         pollIntervalSeconds: manifest.defaultPollIntervalSeconds,
         timeoutMs: 30_000,
         credentials: sandbox.credentials,
-        settings: manifest.settingsSchema.parse({}),
+        settings: sourceSettingsSchema(plan.vendor).parse({}),
       });
     }
 

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { IndicatorType, ObservableIndicatorType } from '../indicators/extract.js';
+import type { ExtractedIndicatorType, ObservableIndicatorType } from '../indicators/extract.js';
 import { isHostname, normalizeIndicator, splitUrl } from '../indicators/normalize.js';
 import { providerNotes } from './provider-notes.js';
 
@@ -22,7 +22,7 @@ export interface ProviderEnrichment {
 
 export interface EnrichedIndicator {
   /** 'CVE' entries become vulnerability objects, like `cves`. */
-  type: IndicatorType;
+  type: ExtractedIndicatorType;
   value: string;
   verdict: Verdict;
   /** 0–100; becomes the indicator's STIX `confidence`. */
