@@ -13,7 +13,7 @@ import { hubJobs } from './jobs/index.js';
 import type { JobDefinition } from './jobs/job-definition.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { logger } from './observability/logger.js';
-import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
+import type { RunningSandbox } from './sandbox/kit/index.js';
 import { buildGraphSchema } from './server/graph-schema.js';
 import { refuseStaleSandboxData } from './db/stale-sandbox-data.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
@@ -84,9 +84,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
     const sandboxes = new Map<string, RunningSandbox>();
     const sandboxSources: SourceConfig[] = [];
-    for (const plan of plannedSandboxes(config, configured)) {
+    const planned = plannedSandboxes(config, configured);
+    // Sandbox mode only: the simulators are loaded on demand, so a production run never loads their code.
+    const simulators = planned.length > 0 ? await import('./sandbox/registry.js') : null;
+    for (const plan of planned) {
       const manifest = manifestFor(plan.vendor)!;
-      const sandbox = await startSandbox(manifest.sandbox(), { tls: manifest.sandboxTls });
+      const { sandbox, tls } = await simulators!.startVendorSandbox(plan.vendor);
       onStop(`sandbox ${plan.name}`, () => sandbox.close());
       sandboxes.set(plan.name, sandbox);
       sandboxSources.push({
@@ -95,7 +98,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         baseUrl: sandbox.apiUrl,
         enabled: true,
         sandbox: true,
-        tlsVerify: !manifest.sandboxTls,
+        tlsVerify: !tls,
         pollIntervalSeconds: manifest.defaultPollIntervalSeconds,
         timeoutMs: 30_000,
         credentials: sandbox.credentials,

@@ -16,16 +16,15 @@ import {
   isPublicIpv6,
   parseIpv6,
   splitUrl,
+  type ExtractedIndicatorType,
 } from './normalize.js';
 import { refang } from './refang.js';
 
-export { normalizeIndicator } from './normalize.js';
+export { normalizeIndicator, type ExtractedIndicatorType } from './normalize.js';
 export { refang } from './refang.js';
 
 /** SSDEEP is a type the hub stores (from threat intel), not one it finds in free text: fuzzy hashes look like too much else. */
 export const INDICATOR_TYPES: readonly ExtractedIndicatorType[] = [...Object.values(IndicatorType), 'CVE'];
-/** What extraction finds: the stored indicator types, and CVE ids. */
-export type ExtractedIndicatorType = IndicatorType | 'CVE';
 /** The types that map to a STIX cyber-observable (a CVE is a vulnerability, not an observable). */
 export type ObservableIndicatorType = IndicatorType;
 

@@ -4,8 +4,11 @@
  * de-duplication and STIX ids all agree on the same string.
  */
 import { isIP } from 'node:net';
-import type { ExtractedIndicatorType } from './extract.js';
+import type { IndicatorType } from '../domain/model.js';
 import { refang } from './refang.js';
+
+/** What extraction finds: the stored indicator types, and CVE ids. */
+export type ExtractedIndicatorType = IndicatorType | 'CVE';
 
 // ---------------------------------------------------------------------------------------------
 // Top-level domains

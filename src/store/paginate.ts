@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { poolOf } from '../db/data-source.js';
-import type { Page, PageInfo } from '../schema/connection.js';
+import type { Page, PageInfo } from '../domain/page.js';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;

@@ -4,3 +4,9 @@ export const IvantiEnrichmentEventKind = {
   STIX_PUBLISHED: 'STIX_PUBLISHED',
   JOURNAL_NOTE_ADDED: 'JOURNAL_NOTE_ADDED',
 } as const;
+
+declare module '../../events/sync-event-kind.js' {
+  interface FlowEventKinds {
+    ivantiEnrichment: (typeof IvantiEnrichmentEventKind)[keyof typeof IvantiEnrichmentEventKind];
+  }
+}

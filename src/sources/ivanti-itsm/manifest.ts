@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { Vendor } from '../../domain/vendor.js';
-import { createIvantiItsmSandbox } from '../../sandbox/ivanti-itsm/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -52,5 +51,4 @@ export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
     });
     return new IvantiClient(http);
   },
-  sandbox: createIvantiItsmSandbox,
 };

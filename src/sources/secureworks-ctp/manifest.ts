@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { Vendor } from '../../domain/vendor.js';
-import { createSecureworksCtpSandbox } from '../../sandbox/secureworks-ctp/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { createSecureworksCtpClient, type SecureworksCtpClient } from './client.js';
 import { GROUPING_TYPES, TICKET_TYPES } from './wire.js';
@@ -24,5 +23,4 @@ export const secureworksCtpManifest: VendorManifest<SecureworksCtpClient> = {
   settingsSchema: secureworksCtpSettings,
   defaultPollIntervalSeconds: 600, // IBM's fn_secureworks_ctp default
   createClient: (source, deps) => createSecureworksCtpClient(source, deps),
-  sandbox: createSecureworksCtpSandbox,
 };
