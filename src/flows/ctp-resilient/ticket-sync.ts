@@ -14,8 +14,8 @@ import { IncidentWrites, recordWritesDone, type IncidentWritesDone, type Pending
 import { directSql, type Queryable } from '../../store/queryable.js';
 import { mirrorTicket, mirrorTickets, type MirroredTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
-import { markCloseHandled } from './close-handled.js';
 import { GroupCommit } from './group-commit.js';
+import { IncidentCloser } from './incident-closer.js';
 import { planReopen, reopened } from './incident-reopen.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { changesFrom, patchIncident } from './incident-patcher.js';
@@ -51,9 +51,9 @@ export interface PageRecord {
  * delivery: the ticket is only acknowledged (by the caller) after this returns and its events are stored.
  */
 export class CtpTicketSync {
-  /** Labels of Resilient's close-code select, read once per run. */
-  private closeCodes: Promise<Set<string>> | null = null;
   private readonly sql: Queryable;
+  /** The close step (also `closeTicket`'s, through closeLinkedIncident). */
+  private readonly closer: IncidentCloser;
   /** The hot statements (per page, per group of tickets), each prepared once per run; `close` releases them. */
   private readonly statements: PreparedStatements;
   /** Incidents stored with their writes prepared: the tickets synced concurrently share statements. */
@@ -64,6 +64,7 @@ export class CtpTicketSync {
     dataSource: DataSource,
   ) {
     this.sql = directSql(dataSource);
+    this.closer = new IncidentCloser(pair, this.sql, (ticketId, remote) => this.recordIncident(ticketId, remote));
     this.statements = new PreparedStatements(dataSource);
     this.prepared = new GroupCommit((items) => mirrorIncidentsPreparingWrites(this.statements, pair.resilientSource.entity.id, items));
   }
@@ -184,7 +185,7 @@ export class CtpTicketSync {
     if (closedInCtp) {
       remote ??= await pair.resilient.getIncident(incidentId);
       if (remote.plan_status !== 'C') {
-        await this.closeIncident(wire, mirrored.ticketId, incident, remote, events);
+        await this.closer.close(wire, mirrored.ticketId, incident, remote, events);
         outcome.incidentClosed = true;
       }
     }
@@ -327,53 +328,14 @@ export class CtpTicketSync {
   }
 
   /**
-   * A ticket closed in CTP closes its incident from the close template. `scwx_ctp_status` is set to the
-   * ticket's status, which tells the Resilient→CTP direction that this close came from CTP (no loop).
-   */
-  private async closeIncident(wire: CtpTicket, ticketId: string, incident: StoredIncident, remote: ResilientIncident, events: SyncEventInput[]): Promise<void> {
-    const changes = changesFrom(this.pair.templates.render('close', wire));
-    changes.set('scwx_ctp_status', wire.status);
-    const closeCodes = await this.validCloseCodes();
-    const code = changes.get('scwx_ctp_close_code');
-    if (typeof code !== 'string' || !closeCodes.has(code)) {
-      const fallback = this.pair.settings.defaultCloseCode;
-      changes.set('scwx_ctp_close_code', fallback);
-      events.push({
-        kind: SyncEventKind.SYNC_WARNING, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
-        message: `CTP ticket ${wire.ticketId} closed with reason '${code ?? ''}', not a Resilient close code; closed incident ${incident.externalId} with '${fallback}'`,
-        details: { ticketId: wire.ticketId, reason: code ?? null, usedCloseCode: fallback },
-      });
-    }
-    const closed = await patchIncident(this.pair.resilient, Number(incident.externalId), changes, remote);
-    await this.recordIncident(ticketId, closed.incident);
-    // The hub caused this close: the Resilient→CTP close pass must never act on it.
-    await markCloseHandled(this.sql, incident.id, true);
-    events.push({
-      kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
-      message: `closed Resilient incident ${incident.externalId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
-      details: { incidentId: incident.externalId, ticketId: wire.ticketId, closeCode: changes.get('scwx_ctp_close_code') },
-    });
-  }
-
-  /**
    * The close step alone, for `closeTicket`: the linked incident closed now from the close template, as the sync
    * would (its close worklog follows with the next sync). False when it was closed already.
    */
   async closeLinkedIncident(wire: CtpTicket, ticketId: string, incident: StoredIncident, events: SyncEventInput[]): Promise<boolean> {
     const remote = await this.pair.resilient.getIncident(Number(incident.externalId));
     if (remote.plan_status === 'C') return false;
-    await this.closeIncident(wire, ticketId, incident, remote, events);
+    await this.closer.close(wire, ticketId, incident, remote, events);
     return true;
-  }
-
-  private validCloseCodes(): Promise<Set<string>> {
-    this.closeCodes ??= this.pair.resilient.getIncidentField('scwx_ctp_close_code')
-      .then((field) => new Set(field.values.filter((v) => v.enabled !== false).map((v) => v.label)))
-      .catch((error: unknown) => {
-        this.closeCodes = null;
-        throw error;
-      });
-    return this.closeCodes;
   }
 }
 
