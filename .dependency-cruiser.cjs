@@ -1,6 +1,6 @@
 /**
  * `npm run depcheck` (CI runs it after the typecheck): the architecture rules of issue #13.
- * - no import cycles (type-only imports are erased at compile time and load nothing, so they do not count);
+ * - no import cycles, type-only imports included;
  * - production never loads a simulator: only src/sandbox itself, test and bench import src/sandbox, except the one
  *   dynamic import in src/hub.ts that sandbox mode uses (type-only imports load nothing);
  * - nothing below the GraphQL layer imports it: domain, services, sources, store, jobs, events, db, enrichment,
@@ -26,7 +26,7 @@ module.exports = {
       severity: 'error',
       comment: 'Import cycles make load order matter and layers meaningless.',
       from: { path: '^(src|migrations)/' },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
     },
     {
       name: 'no-sandbox-in-production',
