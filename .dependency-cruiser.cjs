@@ -1,8 +1,8 @@
 /**
  * `npm run depcheck` (CI runs it after the typecheck): the architecture rules of issue #13.
  * - no import cycles, type-only imports included;
- * - production never loads a simulator: only src/sandbox itself, test and bench import src/sandbox, except the one
- *   dynamic import in src/hub.ts that sandbox mode uses (type-only imports load nothing);
+ * - production never loads a simulator: only src/sandbox itself, test and bench import src/sandbox; src/hub.ts
+ *   imports the sandbox registry dynamically, in sandbox mode only (and the type of a running sandbox);
  * - nothing below the GraphQL layer imports it: domain, services, sources, store, jobs, events, db, enrichment,
  *   indicators, stix, config, observability and the flows' non-GraphQL files never import src/schema,
  *   src/resolvers, src/server, a flow's graphql/ folder, graphql or type-graphql.
@@ -33,7 +33,7 @@ module.exports = {
       severity: 'error',
       comment: 'Production never loads a simulator: src/sandbox is for sandbox mode (dynamic import in src/hub.ts), tests and benches.',
       from: { path: '^(src|migrations)/', pathNot: ['^src/sandbox/', '^src/hub\\.ts$'] },
-      to: { path: '^src/sandbox/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/sandbox/' },
     },
     {
       name: 'sandbox-only-dynamically-from-hub',
