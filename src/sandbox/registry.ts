@@ -1,4 +1,4 @@
-import { Vendor } from '../domain/vendor.js';
+import type { Vendor } from '../domain/vendor.js';
 import { createAbuseIpdbSandbox } from './abuseipdb/index.js';
 import { createCywareCftrSandbox } from './cyware-cftr/index.js';
 import { createCywareCtixSandbox } from './cyware-ctix/index.js';
@@ -11,7 +11,8 @@ import { createVirusTotalSandbox } from './virustotal/index.js';
 
 /** A vendor's simulator: what `npm start` and the tests run when no real vendor is configured. */
 export interface VendorSandbox {
-  vendor: Vendor;
+  /** The vendor's id, as its manifest declares it. */
+  vendor: `${Vendor}`;
   create(): SandboxDefinition;
   /** Serves HTTPS with a self-signed certificate, as the real product usually does. */
   tls?: boolean;
@@ -23,15 +24,15 @@ export interface VendorSandbox {
  */
 const sandboxes: VendorSandbox[] = [
   // registered simulators (one line each):
-  { vendor: Vendor.IVANTI_ITSM, create: createIvantiItsmSandbox },
-  { vendor: Vendor.ABUSEIPDB, create: createAbuseIpdbSandbox },
-  { vendor: Vendor.HYBRID_ANALYSIS, create: createHybridAnalysisSandbox },
-  { vendor: Vendor.VIRUSTOTAL, create: createVirusTotalSandbox },
-  { vendor: Vendor.CYWARE_CTIX, create: createCywareCtixSandbox },
-  { vendor: Vendor.CYWARE_CFTR, create: createCywareCftrSandbox },
-  { vendor: Vendor.SECUREWORKS_CTP, create: createSecureworksCtpSandbox },
+  { vendor: 'IVANTI_ITSM', create: createIvantiItsmSandbox },
+  { vendor: 'ABUSEIPDB', create: createAbuseIpdbSandbox },
+  { vendor: 'HYBRID_ANALYSIS', create: createHybridAnalysisSandbox },
+  { vendor: 'VIRUSTOTAL', create: createVirusTotalSandbox },
+  { vendor: 'CYWARE_CTIX', create: createCywareCtixSandbox },
+  { vendor: 'CYWARE_CFTR', create: createCywareCftrSandbox },
+  { vendor: 'SECUREWORKS_CTP', create: createSecureworksCtpSandbox },
   // SOAR appliances usually serve a self-signed certificate (IBM's `cafile`), so the sandbox does too.
-  { vendor: Vendor.IBM_RESILIENT, create: createIbmResilientSandbox, tls: true },
+  { vendor: 'IBM_RESILIENT', create: createIbmResilientSandbox, tls: true },
 ];
 
 export function sandboxFor(vendor: Vendor): VendorSandbox | undefined {
