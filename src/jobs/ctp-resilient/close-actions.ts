@@ -1,19 +1,19 @@
-import { GraphQLError } from 'graphql';
+import { DomainError } from '../../domain/errors.js';
 import { Vendor } from '../../domain/vendor.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import type { HubServices } from '../../services/hub-services.js';
-import { toGlobalId } from '../../schema/global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { incidentFromResilient } from '../../sources/ibm-resilient/map.js';
 import { ticketFromCtp } from '../../sources/secureworks-ctp/map.js';
 import type { CtpTicket } from '../../sources/secureworks-ctp/wire.js';
 import { IncidentEntity, TicketEntity, TicketIncidentEntity } from '../../store/entities/index.js';
 import { mirrorIncident } from '../../store/incident-mirror.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
-import { closeTicketOfIncident } from './close-tickets-from-resilient.js';
-import { ctpResilientPair, type CtpResilientPair } from './ctp-resilient-pair.js';
-import { patchIncident } from './incident-patcher.js';
-import { CtpTicketSync } from './ticket-sync.js';
+import { closeTicketOfIncident } from '../../flows/ctp-resilient/close-tickets-from-resilient.js';
+import { ctpResilientPair, type CtpResilientPair } from '../../flows/ctp-resilient/ctp-resilient-pair.js';
+import { patchIncident } from '../../flows/ctp-resilient/incident-patcher.js';
+import { CtpTicketSync } from '../../flows/ctp-resilient/ticket-sync.js';
 
 /** The automation side of the flow: close a CTP ticket, or a Resilient incident, on request. Both idempotent. */
 export class CtpResilientCloseActions {
@@ -73,7 +73,7 @@ export class CtpResilientCloseActions {
     if (!codes.includes(input.closeCode)) throw badCloseCode(input.closeCode, codes, 'input.closeCode');
     const resolutions = (await pair.resilient.getIncidentField('resolution_id')).values.map((v) => v.label);
     if (!resolutions.includes(input.resolution)) {
-      throw new GraphQLError(`input.resolution: '${input.resolution}' is not a resolution; valid: ${resolutions.join(', ')}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'input.resolution', validValues: resolutions } });
+      throw new DomainError(`input.resolution: '${input.resolution}' is not a resolution; valid: ${resolutions.join(', ')}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'input.resolution', validValues: resolutions } });
     }
     const { incident: closed } = await patchIncident(pair.resilient, Number(incident.externalId), new Map<string, unknown>([
       ['plan_status', 'C'], ['resolution_id', input.resolution], ['resolution_summary', input.resolutionSummary], ['scwx_ctp_close_code', input.closeCode],
@@ -90,7 +90,7 @@ export class CtpResilientCloseActions {
   private pairForTicket(ticket: TicketEntity): CtpResilientPair {
     const source = this.hub.sources.byId(ticket.sourceId);
     if (source?.config.vendor !== Vendor.SECUREWORKS_CTP) {
-      throw new GraphQLError('input.ticketId: only Secureworks CTP tickets can be closed by this mutation', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.ticketId' } });
+      throw new DomainError('input.ticketId: only Secureworks CTP tickets can be closed by this mutation', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.ticketId' } });
     }
     return ctpResilientPair(this.hub.sources, source);
   }
@@ -98,22 +98,22 @@ export class CtpResilientCloseActions {
   private async pairForIncident(incident: IncidentEntity): Promise<CtpResilientPair> {
     const source = this.hub.sources.byId(incident.sourceId);
     if (source?.config.vendor !== Vendor.IBM_RESILIENT) {
-      throw new GraphQLError('input.incidentId: only IBM Resilient incidents can be closed by this mutation', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.incidentId' } });
+      throw new DomainError('input.incidentId: only IBM Resilient incidents can be closed by this mutation', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.incidentId' } });
     }
     const link = await this.hub.dataSource.getRepository(TicketIncidentEntity).findOne({ where: { incidentId: incident.id } });
     const ticket = link ? await this.hub.dataSource.getRepository(TicketEntity).findOneBy({ id: link.ticketId }) : null;
     const ctpSource = ticket ? this.hub.sources.byId(ticket.sourceId) : this.hub.sources.ofVendor(Vendor.SECUREWORKS_CTP)[0];
-    if (!ctpSource) throw new GraphQLError('no Secureworks CTP source is configured', { extensions: { code: 'FAILED_PRECONDITION' } });
+    if (!ctpSource) throw new DomainError('no Secureworks CTP source is configured', { extensions: { code: 'FAILED_PRECONDITION' } });
     return ctpResilientPair(this.hub.sources, ctpSource);
   }
 }
 
-function badCloseCode(code: string, valid: string[], argument: string): GraphQLError {
-  return new GraphQLError(`${argument}: '${code}' is not a close code here; valid: ${valid.join(', ')}`, {
+function badCloseCode(code: string, valid: string[], argument: string): DomainError {
+  return new DomainError(`${argument}: '${code}' is not a close code here; valid: ${valid.join(', ')}`, {
     extensions: { code: 'BAD_USER_INPUT', argument, validValues: valid },
   });
 }
 
-function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+function notFound(message: string): DomainError {
+  return new DomainError(message, { extensions: { code: 'NOT_FOUND' } });
 }
