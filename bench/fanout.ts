@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiTokens } from '../src/auth/api-tokens.js';
-import { openDatabase } from '../src/db/data-source.js';
+import { openDatabase } from '../src/db/open-database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { testDatabase } from '../test/support/database.js';
 import { hubNodeArgs } from './hub-node-args.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ApiTokens } from '../src/auth/api-tokens.js';
-import { openDatabase } from '../src/db/data-source.js';
+import { openDatabase } from '../src/db/open-database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { startSandbox } from '../src/sandbox/kit/index.js';
 import { createIbmResilientSandbox } from '../src/sandbox/ibm-resilient/index.js';

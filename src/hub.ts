@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { ApiTokens } from './auth/api-tokens.js';
 import type { HubConfig } from './config/hub-config.js';
 import { plannedSandboxes, resolveConfiguredSources } from './config/resolve-sources.js';
-import { openDatabase } from './db/data-source.js';
+import { sourceSettingsSchema } from './config/source-settings.js';
+import { openDatabase } from './db/open-database.js';
 import { EnrichmentEngine } from './enrichment/enrichment-engine.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { EventLog } from './events/event-log.js';
@@ -12,10 +13,12 @@ import { hubJobs } from './jobs/index.js';
 import type { JobDefinition } from './jobs/job-definition.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { logger } from './observability/logger.js';
-import { startSandbox, type RunningSandbox } from './sandbox/kit/index.js';
+import type { RunningSandbox } from './sandbox/kit/index.js';
 import { buildGraphSchema } from './server/graph-schema.js';
 import { refuseStaleSandboxData } from './db/stale-sandbox-data.js';
 import { startHttpServer, type RunningHttpServer } from './server/http-server.js';
+import { flows } from './flows/index.js';
+import { CloseService } from './services/close-service.js';
 import type { HubServices } from './services/hub-services.js';
 import { SourcePauses } from './services/source-pauses.js';
 import { SourceRegistry } from './services/source-registry.js';
@@ -83,9 +86,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
     const sandboxes = new Map<string, RunningSandbox>();
     const sandboxSources: SourceConfig[] = [];
-    for (const plan of plannedSandboxes(config, configured)) {
+    const planned = plannedSandboxes(config, configured);
+    // Sandbox mode only: the simulators are loaded on demand, so a production run never loads their code.
+    const simulators = planned.length > 0 ? await import('./sandbox/registry.js') : null;
+    for (const plan of planned) {
       const manifest = manifestFor(plan.vendor)!;
-      const sandbox = await startSandbox(manifest.sandbox(), { tls: manifest.sandboxTls });
+      const { sandbox, tls } = await simulators!.startVendorSandbox(plan.vendor);
       onStop(`sandbox ${plan.name}`, () => sandbox.close());
       sandboxes.set(plan.name, sandbox);
       sandboxSources.push({
@@ -94,11 +100,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         baseUrl: sandbox.apiUrl,
         enabled: true,
         sandbox: true,
-        tlsVerify: !manifest.sandboxTls,
+        tlsVerify: !tls,
         pollIntervalSeconds: manifest.defaultPollIntervalSeconds,
         timeoutMs: 30_000,
         credentials: sandbox.credentials,
-        settings: manifest.settingsSchema.parse({}),
+        settings: sourceSettingsSchema(plan.vendor).parse({}),
       });
     }
 
@@ -119,7 +125,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
     const tokens = new ApiTokens(dataSource);
     const enrichment = new EnrichmentEngine({ dataSource, sources, events });
-    const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources, enrichment };
+    const closes = new CloseService({ dataSource, sources, events }, flows.flatMap((flow) => flow.closeFollowUps ?? []));
+    const partial: Omit<HubServices, 'jobs'> = { config, dataSource, events, tailer, tokens, sources, enrichment, closes };
     const definitions = [...hubJobs(partial), ...(options.extraJobs?.(partial) ?? [])];
     const jobs = new JobRunner(databaseUrl, dataSource, events, definitions, config.jobs, sources);
     const services: HubServices = { ...partial, jobs };

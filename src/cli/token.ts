@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ApiTokens, parseDuration } from '../auth/api-tokens.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { loadHubConfig } from '../config/load-config.js';
-import { openDatabase } from '../db/data-source.js';
+import { openDatabase } from '../db/open-database.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 
 const usage = `usage:

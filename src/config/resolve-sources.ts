@@ -3,6 +3,7 @@ import { manifestFor } from '../sources/index.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import type { HubConfig } from './hub-config.js';
 import { ConfigError, describeIssues } from './load-config.js';
+import { sourceSettingsSchema } from './source-settings.js';
 import { unknownKeys } from './unknown-keys.js';
 
 /** A sandbox the hub must start, and the source that will point at it once it listens. */
@@ -43,9 +44,10 @@ export function resolveConfiguredSources(config: HubConfig, env: NodeJS.ProcessE
     for (const extra of Object.keys(source.credentials)) {
       if (!manifest.credentialKeys.includes(extra)) problems.push(`${key}.credentials.${extra}: unknown for ${source.vendor} (expected ${manifest.credentialKeys.join(', ')})`);
     }
-    const settings = manifest.settingsSchema.safeParse(source.settings);
+    const settingsSchema = sourceSettingsSchema(source.vendor);
+    const settings = settingsSchema.safeParse(source.settings);
     if (!settings.success) problems.push(describeIssues(settings.error, `${key}.settings.`));
-    problems.push(...unknownKeys(manifest.settingsSchema, source.settings, `${key}.settings`));
+    problems.push(...unknownKeys(settingsSchema, source.settings, `${key}.settings`));
     resolved.push({
       name,
       vendor: source.vendor,

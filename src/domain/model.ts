@@ -5,7 +5,11 @@
 export type TicketStatus = 'OPEN' | 'IN_PROGRESS' | 'PENDING' | 'CLOSED';
 export type IncidentStatus = 'OPEN' | 'CLOSED';
 export type Priority = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | 'UNKNOWN';
-export type IndicatorType = 'IPV4' | 'IPV6' | 'DOMAIN' | 'URL' | 'EMAIL' | 'MD5' | 'SHA1' | 'SHA256' | 'SHA512' | 'SSDEEP';
+/** The kinds of indicator the hub stores (the GraphQL enum `IndicatorType`; the one definition). */
+export const IndicatorType = {
+  IPV4: 'IPV4', IPV6: 'IPV6', DOMAIN: 'DOMAIN', URL: 'URL', EMAIL: 'EMAIL', MD5: 'MD5', SHA1: 'SHA1', SHA256: 'SHA256', SHA512: 'SHA512', SSDEEP: 'SSDEEP',
+} as const;
+export type IndicatorType = (typeof IndicatorType)[keyof typeof IndicatorType];
 export type Verdict = 'MALICIOUS' | 'SUSPICIOUS' | 'HARMLESS' | 'UNKNOWN';
 
 export interface WorklogData {

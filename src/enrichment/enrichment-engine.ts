@@ -5,7 +5,7 @@ import type { EventLog, SyncEventInput } from '../events/event-log.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
 import { normalizeIndicator } from '../indicators/normalize.js';
 import { childLogger } from '../observability/logger.js';
-import { toGlobalId } from '../schema/global-id.js';
+import { toGlobalId } from '../domain/global-id.js';
 import type { SourceRegistry } from '../services/source-registry.js';
 import { VendorError } from '../sources/http/vendor-error.js';
 import type { EnrichRequest, EnrichmentService, IndicatorOutcome, ProviderOutcome } from './enrichment-outcome.js';

@@ -4,6 +4,7 @@
  * stall the enrichment job.
  */
 import { isIPv4 } from 'node:net';
+import { IndicatorType } from '../domain/model.js';
 import { domainToASCII } from 'node:url';
 import {
   formatIpv6,
@@ -15,20 +16,20 @@ import {
   isPublicIpv6,
   parseIpv6,
   splitUrl,
+  type ExtractedIndicatorType,
 } from './normalize.js';
 import { refang } from './refang.js';
 
-export { normalizeIndicator } from './normalize.js';
+export { normalizeIndicator, type ExtractedIndicatorType } from './normalize.js';
 export { refang } from './refang.js';
 
 /** SSDEEP is a type the hub stores (from threat intel), not one it finds in free text: fuzzy hashes look like too much else. */
-export const INDICATOR_TYPES = ['IPV4', 'IPV6', 'DOMAIN', 'URL', 'EMAIL', 'MD5', 'SHA1', 'SHA256', 'SHA512', 'SSDEEP', 'CVE'] as const;
-export type IndicatorType = (typeof INDICATOR_TYPES)[number];
+export const INDICATOR_TYPES: readonly ExtractedIndicatorType[] = [...Object.values(IndicatorType), 'CVE'];
 /** The types that map to a STIX cyber-observable (a CVE is a vulnerability, not an observable). */
-export type ObservableIndicatorType = Exclude<IndicatorType, 'CVE'>;
+export type ObservableIndicatorType = IndicatorType;
 
 export interface ExtractedIndicator {
-  type: IndicatorType;
+  type: ExtractedIndicatorType;
   value: string;
 }
 
@@ -74,7 +75,7 @@ const EDGE_DOTS = /^\.+|\.+$/g;
 const MAX_EMAIL_LOCAL_LENGTH = 64;
 const MAX_IPV6_TEXT_LENGTH = 45;
 
-const HASH_TYPE_BY_LENGTH: Record<number, IndicatorType | undefined> = { 32: 'MD5', 40: 'SHA1', 64: 'SHA256', 128: 'SHA512' };
+const HASH_TYPE_BY_LENGTH: Record<number, ExtractedIndicatorType | undefined> = { 32: 'MD5', 40: 'SHA1', 64: 'SHA256', 128: 'SHA512' };
 
 function asciiTable(chars: string): Uint8Array {
   const table = new Uint8Array(128);
@@ -100,10 +101,10 @@ function isIn(table: Uint8Array, text: string, index: number): boolean {
 
 /** Keeps the earliest position of each (type, value); text can repeat one indicator thousands of times. */
 class IndicatorCollector {
-  private readonly firstSeen = new Map<IndicatorType, Map<string, number>>(INDICATOR_TYPES.map((type) => [type, new Map()]));
+  private readonly firstSeen = new Map<ExtractedIndicatorType, Map<string, number>>(INDICATOR_TYPES.map((type) => [type, new Map()]));
   constructor(readonly includePrivate: boolean) {}
 
-  add(at: number, type: IndicatorType, value: string): void {
+  add(at: number, type: ExtractedIndicatorType, value: string): void {
     const positions = this.firstSeen.get(type)!;
     const known = positions.get(value);
     if (known === undefined || at < known) positions.set(value, at);
@@ -123,7 +124,7 @@ class IndicatorCollector {
   }
 
   inTextOrder(): ExtractedIndicator[] {
-    const hits: Array<{ at: number; type: IndicatorType; value: string }> = [];
+    const hits: Array<{ at: number; type: ExtractedIndicatorType; value: string }> = [];
     for (const [type, positions] of this.firstSeen) for (const [value, at] of positions) hits.push({ at, type, value });
     // Stable sort over INDICATOR_TYPES order: a URL stays ahead of a DOMAIN found at the same position.
     return hits.sort((a, b) => a.at - b.at).map(({ type, value }) => ({ type, value }));

@@ -4,8 +4,11 @@
  * de-duplication and STIX ids all agree on the same string.
  */
 import { isIP } from 'node:net';
-import type { IndicatorType } from './extract.js';
+import type { IndicatorType } from '../domain/model.js';
 import { refang } from './refang.js';
+
+/** What extraction finds: the stored indicator types, and CVE ids. */
+export type ExtractedIndicatorType = IndicatorType | 'CVE';
 
 // ---------------------------------------------------------------------------------------------
 // Top-level domains
@@ -207,7 +210,7 @@ export function formatUrl(parts: UrlParts): string {
  * Canonical string for an indicator value (accepts defanged input). Values that do not parse are
  * returned trimmed and refanged rather than rejected: validation belongs to the caller's edge.
  */
-export function normalizeIndicator(type: IndicatorType, value: string): string {
+export function normalizeIndicator(type: ExtractedIndicatorType, value: string): string {
   const text = refang(value.trim());
   switch (type) {
     case 'DOMAIN':

@@ -3,7 +3,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiToken, CreatedApiToken, Viewer } from '../schema/api-token.type.js';
 import { Role } from '../schema/enums.js';
 import { DateTimeScalar } from '../schema/scalars.js';
-import { expectGlobalId } from '../schema/global-id.js';
+import { expectGlobalId } from '../domain/global-id.js';
 import { CreateApiTokenInput, replacedBy, RevokeApiTokenInput, RevokeApiTokenPayload } from '../schema/mutation-payloads.type.js';
 import { presentApiToken } from '../schema/present.js';
 import type { GraphContext } from './context.js';

@@ -4,7 +4,7 @@ import { classifyIndicatorValue } from '../enrichment/classify-value.js';
 import { extractIndicators } from '../indicators/extract.js';
 import { IndicatorType } from '../schema/enums.js';
 import { EnrichIndicatorsInput, EnrichIndicatorsPayload, EnrichmentLookup, EnrichmentLookupStatus, ExtractedIndicator } from '../schema/enrichment-engine.type.js';
-import { toGlobalId } from '../schema/global-id.js';
+import { toGlobalId } from '../domain/global-id.js';
 import { presentEnrichment, presentIndicator } from '../schema/present.js';
 import { EnrichmentEntity, IndicatorEntity } from '../store/entities/index.js';
 import type { GraphContext } from './context.js';

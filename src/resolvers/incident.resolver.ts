@@ -4,7 +4,7 @@ import { IncidentEntity } from '../store/entities/index.js';
 import { paginate, paginateList } from '../store/paginate.js';
 import { IncidentConnection, IncidentNoteConnection } from '../schema/connections.js';
 import { IncidentFilter } from '../schema/filters.js';
-import { expectGlobalId } from '../schema/global-id.js';
+import { expectGlobalId } from '../domain/global-id.js';
 import { Incident } from '../schema/incident.type.js';
 import { Indicator } from '../schema/indicator.type.js';
 import { presentAttachment, presentIncident, presentIncidentNote, presentIndicator, presentSource, presentTicket } from '../schema/present.js';

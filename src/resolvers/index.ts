@@ -1,7 +1,5 @@
+import { flows } from '../flows/index.js';
 import { ApiTokenResolver } from './api-token.resolver.js';
-import { CtixCftrIncidentResolver } from './ctix-cftr-incident.resolver.js';
-import { ThreatBulletinResolver, ThreatDataResolver, ThreatInvestigationResolver } from './ctix-threat-data.resolver.js';
-import { CtpResilientResolver } from './ctp-resilient.resolver.js';
 import { EnrichmentEngineResolver } from './enrichment-engine.resolver.js';
 import { EnrichmentResolver } from './enrichment.resolver.js';
 import { IncidentResolver } from './incident.resolver.js';
@@ -12,10 +10,9 @@ import { SourceResolver } from './source.resolver.js';
 import { SyncEventResolver } from './sync-event.resolver.js';
 import { TicketResolver } from './ticket.resolver.js';
 
-/** Every resolver class of the graph; flows add theirs here. */
-export const resolvers = [
+/** Every resolver class of the graph: the hub's own, then each registered flow's (src/flows/index.ts). */
+export const resolvers: Function[] = [
   NodeResolver, SourceResolver, TicketResolver, IncidentResolver, IndicatorResolver, EnrichmentResolver, SyncEventResolver,
-  JobResolver, ApiTokenResolver, CtpResilientResolver,
-  ThreatDataResolver, ThreatInvestigationResolver, ThreatBulletinResolver, CtixCftrIncidentResolver,
-  EnrichmentEngineResolver,
-] as const;
+  JobResolver, ApiTokenResolver, EnrichmentEngineResolver,
+  ...flows.flatMap((flow) => flow.resolvers),
+];

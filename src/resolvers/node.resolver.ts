@@ -1,7 +1,7 @@
 import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { EnrichmentEntity, JobRunEntity, SyncEventEntity } from '../store/entities/index.js';
-import { fromGlobalId, isUuid } from '../schema/global-id.js';
+import { fromGlobalId, isUuid } from '../domain/global-id.js';
 import { Node } from '../schema/node.js';
 import { presentEnrichment, presentIncident, presentIndicator, presentJobRun, presentSource, presentSyncEvent, presentTicket } from '../schema/present.js';
 import type { GraphContext } from './context.js';

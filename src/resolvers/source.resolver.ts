@@ -1,6 +1,6 @@
 import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { expectGlobalId } from '../schema/global-id.js';
+import { expectGlobalId } from '../domain/global-id.js';
 import { presentSource } from '../schema/present.js';
 import { QuotaWindowUse, Source } from '../schema/source.type.js';
 import { quotaUse } from '../services/quota-use.js';

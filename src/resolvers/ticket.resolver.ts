@@ -4,7 +4,7 @@ import { TicketEntity } from '../store/entities/index.js';
 import { paginate, paginateList } from '../store/paginate.js';
 import { TicketConnection, WorklogConnection } from '../schema/connections.js';
 import { TicketFilter } from '../schema/filters.js';
-import { expectGlobalId } from '../schema/global-id.js';
+import { expectGlobalId } from '../domain/global-id.js';
 import { Incident } from '../schema/incident.type.js';
 import { Indicator } from '../schema/indicator.type.js';
 import { presentAttachment, presentIncident, presentIndicator, presentSource, presentTicket, presentWorklog } from '../schema/present.js';

@@ -1,19 +1,14 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { PageInfo as PageInfoData } from '../domain/page.js';
+
+export type { Page } from '../domain/page.js';
 
 @ObjectType()
-export class PageInfo {
+export class PageInfo implements PageInfoData {
   @Field() hasNextPage: boolean;
   @Field() hasPreviousPage: boolean;
   @Field(() => String, { nullable: true }) startCursor: string | null;
   @Field(() => String, { nullable: true }) endCursor: string | null;
-}
-
-/** What a paginated query returns before GraphQL shapes it; totalCount is only counted when asked for. */
-export interface Page<T> {
-  edges: Array<{ cursor: string; node: T }>;
-  nodes: T[];
-  pageInfo: PageInfo;
-  totalCount: PromiseLike<number> | number;
 }
 
 /** Builds `XConnection` / `XEdge` types for a node type (Relay cursor connections). */

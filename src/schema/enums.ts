@@ -1,11 +1,11 @@
 import { registerEnumType } from 'type-graphql';
+import { IndicatorType } from '../domain/model.js';
 import { Vendor } from '../domain/vendor.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
 
 export enum TicketStatus { OPEN = 'OPEN', IN_PROGRESS = 'IN_PROGRESS', PENDING = 'PENDING', CLOSED = 'CLOSED' }
 export enum IncidentStatus { OPEN = 'OPEN', CLOSED = 'CLOSED' }
 export enum Priority { LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH', CRITICAL = 'CRITICAL', UNKNOWN = 'UNKNOWN' }
-export enum IndicatorType { IPV4 = 'IPV4', IPV6 = 'IPV6', DOMAIN = 'DOMAIN', URL = 'URL', EMAIL = 'EMAIL', MD5 = 'MD5', SHA1 = 'SHA1', SHA256 = 'SHA256', SHA512 = 'SHA512', SSDEEP = 'SSDEEP' }
 export enum Verdict { MALICIOUS = 'MALICIOUS', SUSPICIOUS = 'SUSPICIOUS', HARMLESS = 'HARMLESS', UNKNOWN = 'UNKNOWN' }
 export enum HealthStatus { UNKNOWN = 'UNKNOWN', HEALTHY = 'HEALTHY', DEGRADED = 'DEGRADED', DOWN = 'DOWN' }
 export enum JobRunState { QUEUED = 'QUEUED', RUNNING = 'RUNNING', COMPLETED = 'COMPLETED', FAILED = 'FAILED' }
@@ -28,4 +28,4 @@ registerEnumType(Role, { name: 'Role', description: 'VIEWER: queries and subscri
 registerEnumType(SightingSubjectType, { name: 'SightingSubjectType' });
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
-export { Vendor, SyncEventKind };
+export { IndicatorType, Vendor, SyncEventKind };

@@ -4,7 +4,6 @@ import { Incident } from './incident.type.js';
 import { JobRun } from './job.type.js';
 import { DateTimeScalar } from './scalars.js';
 import { Source } from './source.type.js';
-import { IndicatorTypeMapping } from './threat-cftr-incident.type.js';
 import { Ticket } from './ticket.type.js';
 
 /**
@@ -54,22 +53,6 @@ export class RunJobInput {
 @ObjectType({ description: 'What jobRun did' })
 export class RunJobPayload {
   @Field(() => JobRun) run: JobRun;
-}
-
-@ObjectType({ description: 'What indicatorTypeMappingSet did' })
-export class SetIndicatorTypeMappingPayload {
-  @Field(() => IndicatorTypeMapping) mapping: IndicatorTypeMapping;
-}
-
-@InputType()
-export class RemoveIndicatorTypeMappingInput {
-  @Field({ description: 'CTIX IOC type (case-insensitive)' }) ctixType: string;
-}
-
-@ObjectType({ description: 'What indicatorTypeMappingRemove did' })
-export class RemoveIndicatorTypeMappingPayload {
-  @Field() ctixType: string;
-  @Field({ description: 'True if a mapping was removed' }) removed: boolean;
 }
 
 @ObjectType({ description: 'What sourceUpdate did' })

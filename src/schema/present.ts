@@ -6,7 +6,7 @@ import type {
 } from '../store/entities/index.js';
 import { ApiToken } from './api-token.type.js';
 import type { HealthStatus, IncidentStatus, IndicatorType, JobRunState, JobTrigger, Priority, Role, SightingSubjectType, SyncEventKind, TicketStatus, Verdict } from './enums.js';
-import { toGlobalId } from './global-id.js';
+import { toGlobalId } from '../domain/global-id.js';
 import { Incident, IncidentNote } from './incident.type.js';
 import { Enrichment, Indicator, Sighting } from './indicator.type.js';
 import { JobRun } from './job.type.js';

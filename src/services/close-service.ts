@@ -1,27 +1,32 @@
-import { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '../domain/errors.js';
+import { toGlobalId } from '../domain/global-id.js';
 import type { IncidentData, TicketData } from '../domain/model.js';
-import type { SyncEventInput } from '../events/event-log.js';
+import type { EventLog, SyncEventInput } from '../events/event-log.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
-import { toGlobalId } from '../schema/global-id.js';
 import { manifestFor } from '../sources/index.js';
 import type { IncidentCloseRequest, VendorRecord } from '../sources/ports.js';
 import { IncidentEntity, TicketEntity } from '../store/entities/index.js';
 import { mirrorIncident } from '../store/incident-mirror.js';
 import { mirrorTicket } from '../store/ticket-mirror.js';
-import type { HubServices } from './hub-services.js';
-import type { RegisteredSource } from './source-registry.js';
+import type { RegisteredSource, SourceRegistry } from './source-registry.js';
 
-type Hub = Omit<HubServices, 'jobs'>;
+/** What the close service and the flows' follow-ups work with (a part of HubServices). */
+export interface CloseHub {
+  dataSource: DataSource;
+  sources: SourceRegistry;
+  events: EventLog;
+}
 
 export interface ClosedTicket {
-  hub: Hub;
+  hub: CloseHub;
   source: RegisteredSource;
   ticket: TicketEntity;
   closed: VendorRecord<TicketData>;
 }
 
 export interface ClosedIncident {
-  hub: Hub;
+  hub: CloseHub;
   source: RegisteredSource;
   incident: IncidentEntity;
   closed: VendorRecord<IncidentData>;
@@ -40,7 +45,7 @@ export interface CloseFollowUp {
  * the hub holds as closed is answered as it is.
  */
 export class CloseService {
-  constructor(private readonly hub: Hub, private readonly followUps: readonly CloseFollowUp[] = []) {}
+  constructor(private readonly hub: CloseHub, private readonly followUps: readonly CloseFollowUp[] = []) {}
 
   async closeTicket(ticketUuid: string, closeCode: string, resolutionSummary: string | null): Promise<TicketEntity> {
     const tickets = this.hub.dataSource.getRepository(TicketEntity);
@@ -93,19 +98,19 @@ function vendorName(source: RegisteredSource): string {
   return manifestFor(source.config.vendor)?.displayName ?? source.config.vendor;
 }
 
-function cannotClose(argument: string, capability: 'tickets' | 'incidents', source: RegisteredSource | undefined): GraphQLError {
+function cannotClose(argument: string, capability: 'tickets' | 'incidents', source: RegisteredSource | undefined): DomainError {
   const what = source ? `source ${source.config.name} (${vendorName(source)})` : 'its source, which is no longer configured,';
-  return new GraphQLError(`${argument}: ${what} cannot close ${capability}: its vendor declares no ${capability}.close capability`, {
+  return new DomainError(`${argument}: ${what} cannot close ${capability}: its vendor declares no ${capability}.close capability`, {
     extensions: { code: 'BAD_USER_INPUT', argument },
   });
 }
 
-function badChoice(argument: string, value: string, valid: string[], problem: string): GraphQLError {
-  return new GraphQLError(`${argument}: '${value}' ${problem}; valid: ${valid.join(', ')}`, {
+function badChoice(argument: string, value: string, valid: string[], problem: string): DomainError {
+  return new DomainError(`${argument}: '${value}' ${problem}; valid: ${valid.join(', ')}`, {
     extensions: { code: 'BAD_USER_INPUT', argument, validValues: valid },
   });
 }
 
-function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+function notFound(message: string): DomainError {
+  return new DomainError(message, { extensions: { code: 'NOT_FOUND' } });
 }

@@ -5,6 +5,7 @@ import type { EnrichmentEngine } from '../enrichment/enrichment-engine.js';
 import type { EventLog } from '../events/event-log.js';
 import type { EventTailer } from '../events/event-tailer.js';
 import type { JobRunner } from '../jobs/job-runner.js';
+import type { CloseService } from './close-service.js';
 import type { SourceRegistry } from './source-registry.js';
 
 /** What resolvers and jobs reach the hub through. */
@@ -18,4 +19,6 @@ export interface HubServices {
   sources: SourceRegistry;
   /** The enrichment engine (EnrichmentService): cache, per-provider quota, TLP gate, aggregation. */
   enrichment: EnrichmentEngine;
+  /** `closeTicket` / `closeIncident` through the vendors' ports, with the flows' follow-ups. */
+  closes: CloseService;
 }

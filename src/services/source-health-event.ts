@@ -1,6 +1,6 @@
 import { SyncEventKind } from '../events/sync-event-kind.js';
 import type { SyncEventInput } from '../events/event-log.js';
-import { toGlobalId } from '../schema/global-id.js';
+import { toGlobalId } from '../domain/global-id.js';
 import type { SourceHealthState } from '../sources/health/source-health.js';
 import type { RegisteredSource } from './source-registry.js';
 

@@ -1,6 +1,6 @@
 import type { SyncEventInput } from '../events/event-log.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
-import { toGlobalId } from '../schema/global-id.js';
+import { toGlobalId } from '../domain/global-id.js';
 import type { RegisteredSource } from './source-registry.js';
 
 /** The SOURCE_UPDATED event of an ADMIN's change to a source: what changed, from what, and by which token (never a secret). */

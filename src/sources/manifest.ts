@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import type { Vendor } from '../domain/vendor.js';
-import type { SandboxDefinition } from '../sandbox/kit/index.js';
 import type { SourceClientDeps } from './http/source-http.js';
 import type { CapabilityDeclarations } from './ports.js';
 import type { SourceConfig } from './source-config.js';
 
 /**
  * Everything the hub needs to know about one vendor, in its own folder (`src/sources/<vendor>/manifest.ts`),
- * registered with one line in `src/sources/index.ts`.
+ * registered with one line in `src/sources/index.ts`. Its simulator is registered apart, in src/sandbox/registry.ts:
+ * production code never loads it.
  */
 export interface VendorManifest<Client = unknown> {
   vendor: Vendor;
@@ -22,8 +22,4 @@ export interface VendorManifest<Client = unknown> {
   defaultPollIntervalSeconds: number;
   /** Builds the vendor client on the shared HTTP client factory. */
   createClient(source: SourceConfig, deps: SourceClientDeps): Client;
-  /** The local simulator `npm start` and the tests use when no real vendor is configured. */
-  sandbox(): SandboxDefinition;
-  /** Whether the sandbox serves HTTPS (self-signed) by default. */
-  sandboxTls?: boolean;
 }

@@ -12,7 +12,7 @@
  * The verdict stays machine-readable in `labels` (`verdict-malicious`, …) for consumers that filter on it.
  */
 import { randomUUID } from 'node:crypto';
-import type { ProviderEnrichment, StixObject } from './bundle.js';
+import type { ProviderEnrichment, StixObject } from './stix-types.js';
 
 export interface ProviderNoteOptions {
   /** The indicator (or vulnerability) the results are about first, then e.g. its observable. */

@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
+import { DomainError } from '../domain/errors.js';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { poolOf } from '../db/data-source.js';
-import type { Page, PageInfo } from '../schema/connection.js';
+import type { Page, PageInfo } from '../domain/page.js';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
@@ -21,7 +21,7 @@ function decodeCursor(cursor: string): CursorPayload {
     if (typeof payload.id !== 'string') throw new Error('no id');
     return payload;
   } catch {
-    throw new GraphQLError(`after: '${cursor}' is not a cursor from this connection`, { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+    throw new DomainError(`after: '${cursor}' is not a cursor from this connection`, { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
   }
 }
 
@@ -48,7 +48,7 @@ export async function paginate<E extends ObjectLiteral, N>(
 ): Promise<Page<N>> {
   const first = args.first ?? DEFAULT_PAGE;
   if (first < 0 || first > MAX_PAGE) {
-    throw new GraphQLError(`first: must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
+    throw new DomainError(`first: must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
   }
   const countQuery = query.clone();
   const op = options.direction === 'DESC' ? '<' : '>';
@@ -137,7 +137,7 @@ export function paginateList<E, N>(
 ): Page<N> {
   const first = args.first ?? DEFAULT_PAGE;
   if (first < 0 || first > MAX_PAGE) {
-    throw new GraphQLError(`first: must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
+    throw new DomainError(`first: must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
   }
   let start = 0;
   if (args.after) {

@@ -62,6 +62,18 @@ describe('hub config', () => {
     expect(resolveConfiguredSources(good, env)[0].settings).toMatchObject({ concurrency: 4 });
   });
 
+  it('validates the settings a flow reads from a vendor\'s sources with the flow\'s schema, in the same place', () => {
+    const ivanti = (settings: string) => parseHubConfig(['sources:', '  - vendor: IVANTI_ITSM', '    baseUrl: https://itsm.example/api',
+      '    credentials: { apiKey: SG_T_KEY }', `    settings: ${settings}`].join('\n'), 'hub.yaml');
+    const env = { SG_T_KEY: 'k' };
+    // The playbook's keys (src/flows/ivanti-enrichment/settings.ts) beside the vendor's (pageSize), defaults applied.
+    const [source] = resolveConfiguredSources(ivanti('{ pageSize: 50, enrichment: { tlp: GREEN, ctixSource: ctix } }'), env);
+    expect(source.settings).toMatchObject({ pageSize: 50, enrichment: { tlp: 'GREEN', ctixSource: 'ctix', gapRetries: 30, enabled: true } });
+    expect(() => resolveConfiguredSources(ivanti('{ enrichment: { tlp: BLUE } }'), env)).toThrow(/sources\.0\.settings\.enrichment\.tlp/);
+    expect(() => resolveConfiguredSources(ivanti('{ enrichment: { gapRetry: 3 } }'), env))
+      .toThrow(/sources\.0\.settings\.enrichment\.gapRetry: unknown setting \(known here: .*gapRetries/);
+  });
+
   it('names the key at fault in a bad file', () => {
     expect(() => parseHubConfig('server:\n  port: "high"\n', 'hub.yaml')).toThrow(/server\.port/);
     expect(() => parseHubConfig('sources:\n  - vendor: NOPE\n    baseUrl: https://x\n', 'hub.yaml')).toThrow(/sources\.0\.vendor/);

@@ -1,6 +1,6 @@
 import type { Logger, QueryRunner } from 'typeorm';
 import { Vendor } from '../../src/domain/vendor.js';
-import { toGlobalId } from '../../src/schema/global-id.js';
+import { toGlobalId } from '../../src/domain/global-id.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**

@@ -1,5 +1,5 @@
 import { TicketEntity } from '../../src/store/entities/index.js';
-import { toGlobalId } from '../../src/schema/global-id.js';
+import { toGlobalId } from '../../src/domain/global-id.js';
 import { Vendor } from '../../src/domain/vendor.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 

@@ -1,4 +1,4 @@
-import { openDatabase } from '../../src/db/data-source.js';
+import { openDatabase } from '../../src/db/open-database.js';
 import { testDatabase } from '../support/database.js';
 
 let database: Awaited<ReturnType<typeof testDatabase>>;

@@ -5,7 +5,7 @@ import {
   MAX_ATTACHMENT_TEXT_BYTES,
   normalizeIndicator,
   type ExtractedIndicator,
-  type IndicatorType,
+  type ExtractedIndicatorType as IndicatorType,
 } from '../../src/indicators/extract.js';
 
 const MD5 = '44d88612fea8a8f36de82e1278abb02f';

@@ -1,4 +1,14 @@
-import type { CtixObject, CtixStore, IngestedBundle } from './store.js';
+import type { CtixObject, IngestedBundle } from './model.js';
+
+/** What ingestion needs of the sandbox's store (CtixStore). */
+export interface BundleTarget {
+  addObject(fields: Partial<CtixObject> & Pick<CtixObject, 'type' | 'name'>): CtixObject;
+  objectByStixId(stixId: string): CtixObject | undefined;
+  aliasStixId(stixId: string, id: string): void;
+  findIndicator(iocType: string, value: string): CtixObject | undefined;
+  tag(name: string): CtixObject['tags'][number];
+  relate(a: string, b: string, relationshipType?: string): void;
+}
 
 /**
  * What CTIX does with a STIX 2.1 bundle once ingestion runs: STIX domain objects become threat data objects
@@ -38,7 +48,7 @@ const IOC_TYPE_BY_PATH: Record<string, string> = {
 
 const SIMPLE_PATTERN = /^\[\s*([a-z0-9-]+:[A-Za-z0-9_.'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]$/;
 
-export function processBundle(store: CtixStore, entry: IngestedBundle): void {
+export function processBundle(store: BundleTarget, entry: IngestedBundle): void {
   const relationships: Array<Record<string, unknown>> = [];
   const reports: Array<{ report: CtixObject; refs: unknown }> = [];
   for (const stixObject of entry.bundle.objects) {
@@ -66,7 +76,7 @@ export function processBundle(store: CtixStore, entry: IngestedBundle): void {
   entry.processed = true;
 }
 
-function upsert(store: CtixStore, entry: IngestedBundle, stixObject: Record<string, unknown>): CtixObject {
+function upsert(store: BundleTarget, entry: IngestedBundle, stixObject: Record<string, unknown>): CtixObject {
   const stixId = String(stixObject.id);
   const type = String(stixObject.type);
   const ioc = type === 'indicator' ? parsePattern(stixObject.pattern) : null;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
-import { createAbuseIpdbSandbox } from '../../sandbox/abuseipdb/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -39,5 +38,4 @@ export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
     });
     return new AbuseIpdbEnricher(new AbuseIpdbClient(http), settings);
   },
-  sandbox: createAbuseIpdbSandbox,
 };

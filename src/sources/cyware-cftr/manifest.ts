@@ -1,5 +1,4 @@
 import { Vendor } from '../../domain/vendor.js';
-import { createCywareCftrSandbox } from '../../sandbox/cyware-cftr/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CftrClient } from './client.js';
 import { toIncidentData } from './map.js';
@@ -34,6 +33,4 @@ export const cywareCftrManifest: VendorManifest<CftrClient> = {
       limiter,
     });
   },
-  sandbox: createCywareCftrSandbox,
-  sandboxTls: false,
 };

@@ -1,5 +1,4 @@
 import { Vendor } from '../../domain/vendor.js';
-import { createCywareCtixSandbox } from '../../sandbox/cyware-ctix/index.js';
 import type { VendorManifest } from '../manifest.js';
 import { CtixClient } from './client.js';
 import { ctixSettingsSchema } from './settings.js';
@@ -26,6 +25,4 @@ export const cywareCtixManifest: VendorManifest<CtixClient> = {
       limiter,
     });
   },
-  sandbox: createCywareCtixSandbox,
-  sandboxTls: false,
 };

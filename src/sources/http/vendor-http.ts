@@ -5,92 +5,18 @@ import type { z } from 'zod';
 import type { Vendor } from '../../domain/vendor.js';
 import { childLogger } from '../../observability/logger.js';
 import { vendorCallSeconds, vendorCalls } from '../../observability/metrics.js';
+import { AFTER_STATUS, backoff, header, neverSent, RETRY_STATUS, retryAfterMs, sleep, waitHeaderMs } from './retry-policy.js';
 import { CallTimeoutError, VendorError, classifyNetworkError } from './vendor-error.js';
+import type { CallLimiter, CallOptions, HealthSink, TlsOptions, VendorHttpOptions } from './vendor-http-options.js';
 
-/** Where a client reports the outcome of each call (after retries), so source health stays current. */
-export interface HealthSink {
-  recordSuccess(sourceName: string): void;
-  recordFailure(sourceName: string, error: VendorError): void;
-}
-
-/**
- * Paces calls to a source (its configured `rateLimit`): `acquire` resolves when a call may start and gives the
- * function that reports it ended; it rejects (a VendorError) when the budget cannot be had in reasonable time.
- */
-export interface CallLimiter {
-  acquire(): Promise<() => Promise<void>>;
-  /**
-   * The vendor answered 429: no call to the source may start for `waitMs` (what it announced), or for a shared
-   * backoff when it announced nothing (null). Takes effect before it returns.
-   */
-  pause?(waitMs: number | null, reason: string): void;
-}
-
-export interface TlsOptions {
-  /** Verify the vendor's certificate (default true). Turning it off must be explicit in config. */
-  verify?: boolean;
-  /** PEM file with extra CA certificates to trust. */
-  caFile?: string;
-}
-
-export interface VendorHttpOptions {
-  vendor: Vendor;
-  /** The configured source's name: health and logs are kept per source. */
-  sourceName: string;
-  baseUrl: string;
-  /**
-   * Sets authentication on a request. Called before every attempt (retries included), so signatures
-   * with an expiry are computed afresh each time. Returning a Request replaces the outgoing one (a
-   * Request's URL is immutable, so query-string auth such as Cyware's must rebuild it).
-   */
-  authenticate?: (request: Request) => void | Request | Promise<void | Request>;
-  /** Secret strings that must never appear in an error message or log line. */
-  secrets?: string[];
-  timeoutMs?: number;
-  /** Attempts after the first one for retryable failures (429, 5xx, timeouts, network, malformed body). */
-  retries?: number;
-  /** Upper bound of one backoff delay. */
-  backoffLimitMs?: number;
-  /** A Retry-After above this fails the call instead of sleeping (the job retries later). */
-  maxRetryAfterMs?: number;
-  /**
-   * Whether a 429 is retried here (default true). Quota-metered providers say false: their calls are paced by
-   * the quota scheduler, which requeues on a 429 instead of holding a worker asleep or spending more budget.
-   */
-  retryRateLimited?: boolean;
-  /** How long a 429 asks to wait when the vendor says so without Retry-After (e.g. Hybrid Analysis' Api-Limits header). */
-  rateLimitWaitSeconds?: (headers: Headers) => number | undefined;
-  tls?: TlsOptions;
-  health?: HealthSink;
-  limiter?: CallLimiter;
-  headers?: Record<string, string>;
-}
-
-export interface CallOptions {
-  searchParams?: Record<string, string | number | boolean | undefined>;
-  json?: unknown;
-  body?: RequestInit['body'];
-  headers?: Record<string, string>;
-  /**
-   * POST/PATCH are not retried on 5xx/timeouts unless the caller says the call is safe to repeat
-   * (e.g. it carries an idempotency key, or the caller de-duplicates by reading back).
-   */
-  idempotent?: boolean;
-  /** Statuses the caller handles itself (returned, not thrown, for `response`). */
-  acceptStatus?: number[];
-}
+export type { CallLimiter, CallOptions, HealthSink, TlsOptions, VendorHttpOptions } from './vendor-http-options.js';
+export { backoff, sleep } from './retry-policy.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
-/** Statuses whose Retry-After (or rate-limit reset header) sets the wait before the retry. */
-const AFTER_STATUS = [413, 429, 503];
-const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset'];
 /** Sent unless the source's or the call's headers say otherwise. */
 const DEFAULT_HEADERS: Record<string, string> = { accept: '*/*', 'user-agent': 'socgraph' };
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
-/** Network failures before a connection existed: the request never left, so any method may be sent again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Like fetch: redirects are followed (credentials are not carried to another origin). */
 const MAX_REDIRECTIONS = 20;
 
@@ -387,12 +313,6 @@ function lowerCased(headers?: Record<string, string>): Record<string, string> {
   return out;
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function toHeaders(raw: IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
@@ -400,37 +320,4 @@ function toHeaders(raw: IncomingHttpHeaders): Headers {
     else if (value !== undefined) headers.append(name, value);
   }
   return headers;
-}
-
-export function backoff(attempt: number, limitMs: number): number {
-  const base = Math.min(limitMs, 300 * 2 ** (attempt - 1));
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The first wait header's value in ms (seconds, an epoch timestamp or an HTTP date); null when none is there or readable. */
-function waitHeaderMs(headers: IncomingHttpHeaders): number | null {
-  const wait = WAIT_HEADERS.map((name) => header(headers, name)).find((value) => value !== null);
-  if (!wait) return null;
-  let after = Number(wait) * 1000;
-  if (Number.isNaN(after)) after = Date.parse(wait) - Date.now();
-  else if (after >= Date.parse('2024-01-01')) after -= Date.now(); // a timestamp rather than seconds
-  return Number.isNaN(after) ? null : after;
-}
-
-/** Retry-After in milliseconds (seconds or an HTTP date); 0 when absent or unreadable. */
-function retryAfterMs(header: string | null): number {
-  if (!header) return 0;
-  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
-}
-
-function neverSent(failure: unknown): boolean {
-  if (failure instanceof CallTimeoutError || !(failure instanceof Error)) return false;
-  const { code, cause } = failure as { code?: string; cause?: { code?: string } };
-  return NOT_SENT_CODES.has(code ?? '') || NOT_SENT_CODES.has(cause?.code ?? '');
 }

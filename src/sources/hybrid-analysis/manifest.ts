@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
-import { createHybridAnalysisSandbox } from '../../sandbox/hybrid-analysis/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -41,5 +40,4 @@ export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
     });
     return new HybridAnalysisEnricher(new HybridAnalysisClient(http));
   },
-  sandbox: createHybridAnalysisSandbox,
 };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
 import { Vendor } from '../../domain/vendor.js';
-import { createVirusTotalSandbox } from '../../sandbox/virustotal/index.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -37,5 +36,4 @@ export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
     });
     return new VirusTotalEnricher(new VirusTotalClient(http), settings);
   },
-  sandbox: createVirusTotalSandbox,
 };

@@ -1,7 +1,4 @@
 import { ApiTokenEntity } from './api-token.entity.js';
-import { CftrIncidentOriginEntity } from './cftr-incident-origin.entity.js';
-import { CftrIncidentRequestEntity } from './cftr-incident-request.entity.js';
-import { IndicatorTypeMappingEntity } from './indicator-type-mapping.entity.js';
 import { AttachmentEntity } from './attachment.entity.js';
 import { EnrichmentEntity } from './enrichment.entity.js';
 import { EnrichmentQuotaSlotEntity } from './enrichment-quota-slot.entity.js';
@@ -9,8 +6,6 @@ import { EnrichmentQuotaEntity } from './enrichment-quota.entity.js';
 import { IncidentNoteEntity } from './incident-note.entity.js';
 import { IncidentEntity } from './incident.entity.js';
 import { IndicatorEntity } from './indicator.entity.js';
-import { IvantiEnrichmentAddendumEntity } from './ivanti-enrichment-addendum.entity.js';
-import { IvantiEnrichmentProgressEntity } from './ivanti-enrichment-progress.entity.js';
 import { JobRunEntity } from './job-run.entity.js';
 import { JobStateEntity } from './job-state.entity.js';
 import { SightingEntity } from './sighting.entity.js';
@@ -21,17 +16,16 @@ import { TicketEntity } from './ticket.entity.js';
 import { WorklogEntity } from './worklog.entity.js';
 
 export {
-  CftrIncidentOriginEntity, CftrIncidentRequestEntity, IndicatorTypeMappingEntity,
   EnrichmentQuotaEntity, EnrichmentQuotaSlotEntity,
   ApiTokenEntity, AttachmentEntity, EnrichmentEntity, IncidentNoteEntity, IncidentEntity, IndicatorEntity,
   JobRunEntity, JobStateEntity, SightingEntity, SourceEntity, SyncEventEntity, TicketIncidentEntity, TicketEntity,
-  WorklogEntity, IvantiEnrichmentProgressEntity, IvantiEnrichmentAddendumEntity,
+  WorklogEntity,
 };
 
-export const entities = [
-  CftrIncidentOriginEntity, CftrIncidentRequestEntity, IndicatorTypeMappingEntity,
+/** The hub's own entities; each flow declares its own (src/flows/<flow>/entities/). */
+export const coreEntities = [
   EnrichmentQuotaEntity, EnrichmentQuotaSlotEntity,
   ApiTokenEntity, AttachmentEntity, EnrichmentEntity, IncidentNoteEntity, IncidentEntity, IndicatorEntity,
   JobRunEntity, JobStateEntity, SightingEntity, SourceEntity, SyncEventEntity, TicketIncidentEntity, TicketEntity,
-  WorklogEntity, IvantiEnrichmentProgressEntity, IvantiEnrichmentAddendumEntity,
+  WorklogEntity,
 ];
