@@ -59,19 +59,25 @@ describe('fair admission on the hub', () => {
     await hub?.close();
   });
 
+  /** Waits (up to 5 s: requests take a moment to arrive on a busy machine) until admission holds `load`. */
+  async function loadBecomes(load: { running: number; waiting: number }): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && JSON.stringify(hub.http.admissionLoad()) !== JSON.stringify(load)) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hub.http.admissionLoad()).toEqual(load);
+  }
+
   const enrich = (token: string) => hub.graphql('mutation($v: [String!]!) { enrichIndicators(input: { values: $v, force: true }) { indicators { value } } }', { v: [randomPublicIp()] }, token);
 
   it('answers another token at once while one token holds its slots with slow vendor calls, and refuses that token\'s overflow with 429 and Retry-After', async () => {
-    // VirusTotal and AbuseIPDB answer in 1.5 s: each enrichment of an IP holds its slot that long.
-    await control(sandboxOf(hub, 'virustotal'), 'PUT', '/faults', { latencyMs: 1_500 });
-    await control(sandboxOf(hub, 'abuseipdb'), 'PUT', '/faults', { latencyMs: 1_500 });
+    // VirusTotal and AbuseIPDB answer in 3 s: each enrichment of an IP holds its slot that long.
+    await control(sandboxOf(hub, 'virustotal'), 'PUT', '/faults', { latencyMs: 3_000 });
+    await control(sandboxOf(hub, 'abuseipdb'), 'PUT', '/faults', { latencyMs: 3_000 });
     try {
       // maxConcurrentRequests 2: one token may hold 1 slot; its next 2 wait; more are refused.
       const running = enrich(hub.tokens.OPERATOR);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await loadBecomes({ running: 1, waiting: 0 });
       const waiting = [1, 2].map(() => enrich(hub.tokens.OPERATOR));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(hub.http.admissionLoad()).toEqual({ running: 1, waiting: 2 });
+      await loadBecomes({ running: 1, waiting: 2 });
       const overflow = await fetch(hub.http.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.tokens.OPERATOR}` },
@@ -86,17 +92,17 @@ describe('fair admission on the hub', () => {
       const other = await hub.graphql<{ viewer: { name: string } }>('{ viewer { name } }', undefined, hub.tokens.VIEWER);
       expect(other.status).toBe(200);
       expect(other.body.data?.viewer.name).toBe('test-viewer');
-      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(performance.now() - started).toBeLessThan(2_000);
 
       // The operator's requests all finish, one at a time.
       const answers = await Promise.all([running, ...waiting]);
       expect(answers.map((a) => [a.status, a.body.errors ?? []])).toEqual([[200, []], [200, []], [200, []]]);
-      expect(hub.http.admissionLoad()).toEqual({ running: 0, waiting: 0 });
+      await loadBecomes({ running: 0, waiting: 0 });
     } finally {
       await control(sandboxOf(hub, 'virustotal'), 'DELETE', '/faults');
       await control(sandboxOf(hub, 'abuseipdb'), 'DELETE', '/faults');
     }
-  }, 30_000);
+  }, 45_000);
 
   it('admits graphql-ws subscribes through the same slots and leaks none', async () => {
     const socket = await openRawSocket(hub.http.wsUrl);
@@ -110,9 +116,9 @@ describe('fair admission on the hub', () => {
     expect((await socket.next('error', 'bad')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     socket.socket.close();
     // Every slot came back.
-    expect(hub.http.admissionLoad()).toEqual({ running: 0, waiting: 0 });
+    await loadBecomes({ running: 0, waiting: 0 });
     const answers = await Promise.all([1, 2, 3].map(() => hub.graphql('{ viewer { name } }', undefined, hub.tokens.ADMIN)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-    expect(hub.http.admissionLoad()).toEqual({ running: 0, waiting: 0 });
+    await loadBecomes({ running: 0, waiting: 0 });
   });
 });
