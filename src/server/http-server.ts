@@ -10,6 +10,7 @@ import { authorizeOperation, type Principal } from '../auth/authorize-operation.
 import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
+import { compiledReadsPlugin } from '../reads/compiled-reads-plugin.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { formatError } from './format-error.js';
 import { startGraphqlWs } from './graphql-ws-server.js';
@@ -77,6 +78,8 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       authorizationPlugin,
+      // Dashboard reads the read compiler can answer in SQL skip field-by-field execution (src/reads).
+      compiledReadsPlugin(),
       // The hub sets no cache hints; Apollo's default cache-control plugin would still wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
       ...(development ? [] : [ApolloServerPluginLandingPageDisabled()]),
