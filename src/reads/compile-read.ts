@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   getArgumentValues, getNamedType, getVariableValues, GraphQLObjectType, Kind,
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
@@ -148,8 +149,9 @@ class Compiler {
     const sql = `SELECT ${column(sortColumn)} AS sort, ${column(keyColumn)} AS key${jsonColumns.map((c) => `, ${c}`).join('')}
       FROM (${inner}) page JOIN ${TYPES[page.type]!.table} ${row} ON ${row}.id = ${column(keyColumn)}
       ORDER BY ${column(sortColumn)} ${direction}, ${column(keyColumn)} ${direction}`;
+    const name = preparedName(sql);
     return async (pool) => {
-      const { rows } = await pool.query(sql, parameters);
+      const { rows } = await pool.query(name ? { name, text: sql, values: parameters } : { text: sql, values: parameters });
       const hasNextPage = rows.length > first;
       if (hasNextPage) rows.length = first;
       return Object.fromEntries(parts.map(([key, part]) => [key, part(rows, hasNextPage)]));
@@ -184,7 +186,7 @@ class Compiler {
     const selection = nodes0(...nodes.map((n) => n.selectionSet));
     if (relation.shape === 'one') return `(SELECT ${this.object(relation.type, this.collect(objectType(fieldType), selection), c)} FROM ${from})`;
     if (relation.shape === 'list') {
-      return `coalesce((SELECT json_agg(${this.object(relation.type, this.collect(objectType(fieldType), selection), c)} ORDER BY ${order}) FROM ${from}), '[]'::json)`;
+      return `coalesce((SELECT json_agg(${this.object(relation.type, this.collect(objectType(fieldType), selection), c)} ORDER BY ${order!.join(', ')}) FROM ${from}), '[]'::json)`;
     }
     // A nested connection: `first` (default 50) of the loader's order; `after`, edges and pageInfo take the resolver path.
     if (args.after != null) refuse('after');
@@ -199,9 +201,11 @@ class Compiler {
       else if (name === 'totalCount') pairs.push(`${literal(key)}, (SELECT count(*) FROM ${relation.from(c, p, l)})`);
       else if (name === 'nodes') {
         const json = this.object(relation.type, this.collect(objectType(connection.getFields().nodes!.type), sub), c);
+        // The first `first` rows, aggregated in the same order (their order keys carried out of the cut).
         const cut = this.alias();
-        pairs.push(`${literal(key)}, coalesce((SELECT json_agg(${cut}.j ORDER BY ${cut}.n) FROM (SELECT ${json} AS j, row_number() OVER (ORDER BY ${order}) AS n
-          FROM ${from} ORDER BY ${order} LIMIT ${first}) ${cut}), '[]'::json)`);
+        const keys = order!.map((o, i) => `${o} AS o${i}`).join(', ');
+        pairs.push(`${literal(key)}, coalesce((SELECT json_agg(${cut}.j ORDER BY ${order!.map((_o, i) => `${cut}.o${i}`).join(', ')})
+          FROM (SELECT ${json} AS j, ${keys} FROM ${from} ORDER BY ${order!.join(', ')} LIMIT ${first}) ${cut}), '[]'::json)`);
       } else refuse(`${connection.name}.${name}`);
     }
     return `json_build_object(${pairs.join(', ')})`;
@@ -231,6 +235,21 @@ class Compiler {
   private alias(): string {
     return `r${this.aliases++}`;
   }
+}
+
+/**
+ * A statement name for the SQL, so each pooled connection parses and plans a dashboard's statement once (planning the
+ * nested subqueries costs PostgreSQL more than running them). At most PREPARED distinct texts are named, which bounds
+ * the statements each connection keeps; later ones go unnamed.
+ */
+const PREPARED = 256;
+const prepared = new Map<string, string>();
+function preparedName(sql: string): string | undefined {
+  const known = prepared.get(sql);
+  if (known || prepared.size >= PREPARED) return known;
+  const name = `read-${createHash('sha1').update(sql).digest('base64url')}`;
+  prepared.set(sql, name);
+  return name;
 }
 
 function nodes0(...sets: Array<SelectionSetNode | undefined>): SelectionSetNode[] {

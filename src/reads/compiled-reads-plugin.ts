@@ -1,8 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { poolOf } from '../db/data-source.js';
 import { logger } from '../observability/logger.js';
 import type { GraphContext } from '../resolvers/context.js';
-import { compileRead } from './compile-read.js';
+import { compileRead, type CompiledRead } from './compile-read.js';
+
+/** Compiled reads kept per schema, by operation text and variables (a dashboard repeats its few queries). */
+const CACHED = 500;
+const LONGEST_KEY = 20_000;
+const cache = new WeakMap<GraphQLSchema, Map<string, CompiledRead | null>>();
 
 /**
  * Answers a query the read compiler can compile (compile-read.ts) from its SQL, after authorization
@@ -13,8 +19,19 @@ export function compiledReadsPlugin(): ApolloServerPlugin<GraphContext> {
   return {
     async requestDidStart() {
       return {
-        async responseForOperation({ schema, document, operation, request, contextValue, response }) {
-          const compiled = compileRead(schema, document, operation, request.variables, contextValue.hub.dataSource);
+        async responseForOperation({ schema, document, operation, request, source, contextValue, response }) {
+          if (operation.operation !== 'query') return null;
+          const key = `${request.operationName ?? ''}\0${source}\0${JSON.stringify(request.variables ?? {})}`;
+          let plans = cache.get(schema);
+          if (!plans) cache.set(schema, plans = new Map());
+          let compiled = plans.get(key);
+          if (compiled === undefined) {
+            compiled = compileRead(schema, document, operation, request.variables, contextValue.hub.dataSource);
+            if (key.length <= LONGEST_KEY) {
+              if (plans.size >= CACHED) plans.delete(plans.keys().next().value!);
+              plans.set(key, compiled);
+            }
+          }
           if (!compiled) return null;
           try {
             const data = await compiled.run(poolOf(contextValue.hub.dataSource));

@@ -16,8 +16,8 @@ export interface Relation {
   shape: 'one' | 'list' | 'connection';
   /** FROM … WHERE … of the child rows (alias `c`, link alias `l`) of the parent row `p`. */
   from: (c: string, p: string, l: string) => string;
-  /** ORDER BY of the child rows (the loader's order). */
-  order?: (c: string, l: string) => string;
+  /** The ORDER BY expressions of the child rows (the loader's order). */
+  order?: (c: string, l: string) => string[];
 }
 
 export interface TypeSql {
@@ -35,10 +35,10 @@ const plain = (column: string): Column => (a) => `${a}.${column}`;
 const sightedOn = (subjectType: 'TICKET' | 'INCIDENT'): Relation => ({
   type: 'Indicator', shape: 'list',
   from: (c, p, l) => `sighting ${l} JOIN indicator ${c} ON ${c}.id = ${l}.indicator_id WHERE ${l}.subject_type = '${subjectType}' AND ${l}.subject_id = ${p}.id::text`,
-  order: (_c, l) => `${l}.first_seen_at, ${l}.id`,
+  order: (_c, l) => [`${l}.first_seen_at`, `${l}.id`],
 });
 const attachmentsOf = (column: string): Relation => ({
-  type: 'Attachment', shape: 'list', from: (c, p) => `attachment ${c} WHERE ${c}.${column} = ${p}.id`, order: (c) => `${c}.created_at, ${c}.id`,
+  type: 'Attachment', shape: 'list', from: (c, p) => `attachment ${c} WHERE ${c}.${column} = ${p}.id`, order: (c) => [`${c}.created_at`, `${c}.id`],
 });
 const sourceOf: Relation = { type: 'Source', shape: 'one', from: (c, p) => `source ${c} WHERE ${c}.id = ${p}.source_id` };
 
@@ -55,10 +55,10 @@ export const TYPES: Record<string, TypeSql> = {
       source: sourceOf,
       tickets: {
         type: 'Ticket', shape: 'list', from: (c, p, l) => `ticket_incident ${l} JOIN ticket ${c} ON ${c}.id = ${l}.ticket_id WHERE ${l}.incident_id = ${p}.id`,
-        order: (_c, l) => `${l}.created_at, ${l}.ticket_id`,
+        order: (_c, l) => [`${l}.created_at`, `${l}.ticket_id`],
       },
       attachments: attachmentsOf('incident_id'),
-      notes: { type: 'IncidentNote', shape: 'connection', from: (c, p) => `incident_note ${c} WHERE ${c}.incident_id = ${p}.id`, order: (c) => `${c}.created_at, ${c}.id` },
+      notes: { type: 'IncidentNote', shape: 'connection', from: (c, p) => `incident_note ${c} WHERE ${c}.incident_id = ${p}.id`, order: (c) => [`${c}.created_at`, `${c}.id`] },
       indicators: sightedOn('INCIDENT'),
     },
   },
@@ -72,11 +72,11 @@ export const TYPES: Record<string, TypeSql> = {
     },
     relations: {
       source: sourceOf,
-      worklogs: { type: 'Worklog', shape: 'connection', from: (c, p) => `worklog ${c} WHERE ${c}.ticket_id = ${p}.id`, order: (c) => `${c}.created_at, ${c}.id` },
+      worklogs: { type: 'Worklog', shape: 'connection', from: (c, p) => `worklog ${c} WHERE ${c}.ticket_id = ${p}.id`, order: (c) => [`${c}.created_at`, `${c}.id`] },
       attachments: attachmentsOf('ticket_id'),
       incidents: {
         type: 'Incident', shape: 'list', from: (c, p, l) => `ticket_incident ${l} JOIN incident ${c} ON ${c}.id = ${l}.incident_id WHERE ${l}.ticket_id = ${p}.id`,
-        order: (_c, l) => `${l}.created_at, ${l}.incident_id`,
+        order: (_c, l) => [`${l}.created_at`, `${l}.incident_id`],
       },
       indicators: sightedOn('TICKET'),
     },
@@ -106,7 +106,7 @@ export const TYPES: Record<string, TypeSql> = {
       firstSeenAt: timestamp('first_seen_at'), lastSeenAt: timestamp('last_seen_at'),
     },
     relations: {
-      enrichments: { type: 'Enrichment', shape: 'list', from: (c, p) => `enrichment ${c} WHERE ${c}.indicator_id = ${p}.id`, order: (c) => `${c}.provider` },
+      enrichments: { type: 'Enrichment', shape: 'list', from: (c, p) => `enrichment ${c} WHERE ${c}.indicator_id = ${p}.id`, order: (c) => [`${c}.provider`] },
     },
   },
   Enrichment: {
