@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { INCIDENT_ORDER, incidentsQuery, TICKET_ORDER, ticketsQuery } from '../resolvers/page-queries.js';
 import { cursorFor, DEFAULT_PAGE, keysetPage, MAX_PAGE, type KeysetOptions } from '../store/paginate.js';
+import { markRawJson, RawJson } from './raw-json.js';
 import { TYPES, type Relation } from './read-sql.js';
 
 /*
@@ -21,7 +22,7 @@ type Json = unknown;
 type Fields = Map<string, FieldNode[]>;
 
 export interface CompiledRead {
-  /** Runs the statements (one per root field, in parallel) and assembles `data`. */
+  /** Runs the statements (one per root field, in parallel) and assembles `data`, each row's JSON as PostgreSQL wrote it. */
   run(pool: pg.Pool): Promise<Record<string, Json>>;
 }
 
@@ -87,7 +88,7 @@ class Compiler {
     return {
       async run(pool) {
         const values = await Promise.all(roots.map(([, run]) => run(pool)));
-        return Object.fromEntries(roots.map(([key], i) => [key, values[i]]));
+        return markRawJson(Object.fromEntries(roots.map(([key], i) => [key, values[i]])));
       },
     };
   }
@@ -102,7 +103,7 @@ class Compiler {
     const row = this.alias();
     const jsonColumns: string[] = [];
     const nodeColumn = (objectFields: Fields) => {
-      jsonColumns.push(`${this.object(page.type, objectFields, row)} AS j${jsonColumns.length}`);
+      jsonColumns.push(`${this.object(page.type, objectFields, row)}::text AS j${jsonColumns.length}`);
       return `j${jsonColumns.length - 1}`;
     };
 
@@ -115,7 +116,7 @@ class Compiler {
       if (name === '__typename') parts.push([key, () => connection.name]);
       else if (name === 'nodes') {
         const j = nodeColumn(this.collect(objectType(connection.getFields().nodes!.type), sub));
-        parts.push([key, (rows) => rows.map((r) => r[j])]);
+        parts.push([key, (rows) => rows.map((r) => new RawJson(r[j] as string))]);
       } else if (name === 'edges') {
         const edgeType = objectType(connection.getFields().edges!.type);
         const edge: Array<[string, (r: Record<string, Json>) => Json]> = [];
@@ -125,7 +126,7 @@ class Compiler {
           else if (edgeField === 'cursor') edge.push([edgeKey, cursor]);
           else if (edgeField === 'node') {
             const j = nodeColumn(this.collect(objectType(edgeType.getFields().node!.type), nodes0(...edgeNodes.map((n) => n.selectionSet))));
-            edge.push([edgeKey, (r) => r[j]]);
+            edge.push([edgeKey, (r) => new RawJson(r[j] as string)]);
           } else refuse(`${edgeType.name}.${edgeField}`);
         }
         parts.push([key, (rows) => rows.map((r) => Object.fromEntries(edge.map(([k, value]) => [k, value(r)])))]);

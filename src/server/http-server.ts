@@ -11,6 +11,7 @@ import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
 import { compiledReadsPlugin } from '../reads/compiled-reads-plugin.js';
+import { stringifyResult } from '../reads/raw-json.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { formatError } from './format-error.js';
 import { startGraphqlWs } from './graphql-ws-server.js';
@@ -74,6 +75,8 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError: (formatted, error) => formatError(formatted, error, development),
+    // Compiled reads carry PostgreSQL's JSON text into the response as it is (src/reads/raw-json.ts).
+    stringifyResult,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
