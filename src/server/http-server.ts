@@ -36,6 +36,9 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
   const development = settings.development;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: express would SHA-1 every GraphQL response body (a dashboard read is ~190 KB) for a POST
+  // no cache revalidates; the web console's static files keep theirs (serve-static makes its own).
+  app.set('etag', false);
   // Node answers 408 itself when a request is not received in time; checked every second (default 30 s).
   const httpServer: Server = createServer({
     requestTimeout: settings.requestTimeoutMs + 1_000,
