@@ -28,14 +28,13 @@ export interface CompiledRead {
 
 interface RootPage {
   type: string;
-  alias: string;
   order: KeysetOptions;
   query: (dataSource: DataSource, filter: never) => SelectQueryBuilder<ObjectLiteral>;
 }
 
 const ROOT_PAGES: Record<string, RootPage> = {
-  incidents: { type: 'Incident', alias: 'i', order: INCIDENT_ORDER, query: incidentsQuery as RootPage['query'] },
-  tickets: { type: 'Ticket', alias: 't', order: TICKET_ORDER, query: ticketsQuery as RootPage['query'] },
+  incidents: { type: 'Incident', order: INCIDENT_ORDER, query: incidentsQuery as RootPage['query'] },
+  tickets: { type: 'Ticket', order: TICKET_ORDER, query: ticketsQuery as RootPage['query'] },
 };
 
 /** json_build_object takes at most 100 arguments. */
@@ -76,7 +75,7 @@ class Compiler {
   compile(): CompiledRead {
     const queryType = this.schema.getQueryType()!;
     const roots: Array<[string, (pool: pg.Pool) => Promise<Json>]> = [];
-    for (const [key, nodes] of this.collect(queryType, nodes0(this.operation.selectionSet))) {
+    for (const [key, nodes] of this.collect(queryType, selectionSets(this.operation.selectionSet))) {
       const name = nodes[0]!.name.value;
       if (name === '__typename') {
         roots.push([key, async () => queryType.name]);
@@ -110,9 +109,9 @@ class Compiler {
     type Part = (rows: Array<Record<string, Json>>, hasNextPage: boolean) => Json;
     const cursor = (r: Record<string, Json>) => cursorFor(r.sort, r.key);
     const parts: Array<[string, Part]> = [];
-    for (const [key, fieldNodes] of this.collect(connection, nodes0(...nodes.map((n) => n.selectionSet)))) {
+    for (const [key, fieldNodes] of this.collect(connection, selectionSets(...nodes.map((n) => n.selectionSet)))) {
       const name = fieldNodes[0]!.name.value;
-      const sub = nodes0(...fieldNodes.map((n) => n.selectionSet));
+      const sub = selectionSets(...fieldNodes.map((n) => n.selectionSet));
       if (name === '__typename') parts.push([key, () => connection.name]);
       else if (name === 'nodes') {
         const j = nodeColumn(this.collect(objectType(connection.getFields().nodes!.type), sub));
@@ -125,7 +124,7 @@ class Compiler {
           if (edgeField === '__typename') edge.push([edgeKey, () => edgeType.name]);
           else if (edgeField === 'cursor') edge.push([edgeKey, cursor]);
           else if (edgeField === 'node') {
-            const j = nodeColumn(this.collect(objectType(edgeType.getFields().node!.type), nodes0(...edgeNodes.map((n) => n.selectionSet))));
+            const j = nodeColumn(this.collect(objectType(edgeType.getFields().node!.type), selectionSets(...edgeNodes.map((n) => n.selectionSet))));
             edge.push([edgeKey, (r) => new RawJson(r[j] as string)]);
           } else refuse(`${edgeType.name}.${edgeField}`);
         }
@@ -184,7 +183,7 @@ class Compiler {
     const l = this.alias();
     const from = relation.from(c, p, l);
     const order = relation.order ? relation.order(c, l) : null;
-    const selection = nodes0(...nodes.map((n) => n.selectionSet));
+    const selection = selectionSets(...nodes.map((n) => n.selectionSet));
     if (relation.shape === 'one') return `(SELECT ${this.object(relation.type, this.collect(objectType(fieldType), selection), c)} FROM ${from})`;
     if (relation.shape === 'list') {
       return `coalesce((SELECT json_agg(${this.object(relation.type, this.collect(objectType(fieldType), selection), c)} ORDER BY ${order!.join(', ')}) FROM ${from}), '[]'::json)`;
@@ -197,7 +196,7 @@ class Compiler {
     const pairs: string[] = [];
     for (const [key, fieldNodes] of this.collect(connection, selection)) {
       const name = fieldNodes[0]!.name.value;
-      const sub = nodes0(...fieldNodes.map((n) => n.selectionSet));
+      const sub = selectionSets(...fieldNodes.map((n) => n.selectionSet));
       if (name === '__typename') pairs.push(`${literal(key)}, ${literal(connection.name)}`);
       else if (name === 'totalCount') pairs.push(`${literal(key)}, (SELECT count(*) FROM ${relation.from(c, p, l)})`);
       else if (name === 'nodes') {
@@ -253,7 +252,7 @@ function preparedName(sql: string): string | undefined {
   return name;
 }
 
-function nodes0(...sets: Array<SelectionSetNode | undefined>): SelectionSetNode[] {
+function selectionSets(...sets: Array<SelectionSetNode | undefined>): SelectionSetNode[] {
   return sets.filter((s): s is SelectionSetNode => s !== undefined);
 }
 
