@@ -20,8 +20,10 @@ export function compiledReadsPlugin(): ApolloServerPlugin<GraphContext> {
     async requestDidStart() {
       return {
         async responseForOperation({ schema, document, operation, request, source, contextValue, response }) {
-          if (operation.operation !== 'query') return null;
-          const key = `${request.operationName ?? ''}\0${source}\0${JSON.stringify(request.variables ?? {})}`;
+          // Apollo asks even when the operation name matched none (`operation` undefined): execution reports that.
+          if (operation?.operation !== 'query') return null;
+          const key = cacheKey(request.operationName, source, request.variables);
+          if (key === null) return null;
           let plans = cache.get(schema);
           if (!plans) cache.set(schema, plans = new Map());
           let compiled = plans.get(key);
@@ -44,4 +46,13 @@ export function compiledReadsPlugin(): ApolloServerPlugin<GraphContext> {
       };
     },
   };
+}
+
+/** The operation's text and variables, or null for variables JSON cannot write again (too deep, say): not compiled. */
+function cacheKey(operationName: string | undefined, source: string, variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return `${operationName ?? ''}\0${source}\0${JSON.stringify(variables ?? {})}`;
+  } catch {
+    return null;
+  }
 }

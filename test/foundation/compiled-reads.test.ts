@@ -129,3 +129,11 @@ describe('compiled reads', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('compiled reads and operation names', () => {
+  it('leave an operation name that matches none to the resolver path\'s error (not a 500)', async () => {
+    const { status, body } = await hub.graphql('query A { incidents(first: 1) { nodes { id } } } query B { tickets(first: 1) { nodes { id } } }', undefined, hub.tokens.VIEWER);
+    expect(status).toBeLessThan(500);
+    expect(body.errors?.[0]?.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+  });
+});
