@@ -1,17 +1,15 @@
 import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { IncidentEntity } from '../store/entities/index.js';
 import { paginate, paginateList } from '../store/paginate.js';
 import { IncidentConnection, IncidentNoteConnection } from '../schema/connections.js';
 import { IncidentFilter } from '../schema/filters.js';
-import { expectGlobalId } from '../domain/global-id.js';
 import { Incident } from '../schema/incident.type.js';
 import { Indicator } from '../schema/indicator.type.js';
 import { presentAttachment, presentIncident, presentIncidentNote, presentIndicator, presentSource, presentTicket } from '../schema/present.js';
 import { Source } from '../schema/source.type.js';
 import { Attachment, Ticket } from '../schema/ticket.type.js';
 import type { GraphContext } from './context.js';
-import { escapeLike } from './ticket.resolver.js';
+import { INCIDENT_ORDER, incidentsQuery } from './page-queries.js';
 
 @Resolver(() => Incident)
 export class IncidentResolver {
@@ -23,16 +21,8 @@ export class IncidentResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const query = ctx.hub.dataSource.getRepository(IncidentEntity).createQueryBuilder('i');
-    if (filter?.sourceIds?.length) query.andWhere('i.source_id IN (:...sourceIds)', { sourceIds: filter.sourceIds.map((id) => expectGlobalId(id, 'Source', 'filter.sourceIds')) });
-    if (filter?.vendor) query.andWhere('i.source_id IN (SELECT id FROM source WHERE vendor = :vendor)', { vendor: filter.vendor });
-    if (filter?.statuses?.length) query.andWhere('i.status IN (:...statuses)', { statuses: filter.statuses });
-    if (filter?.severities?.length) query.andWhere('i.severity IN (:...severities)', { severities: filter.severities });
-    if (filter?.externalId) query.andWhere('i.external_id = :externalId', { externalId: filter.externalId });
-    if (filter?.search) query.andWhere('i.title ILIKE :search', { search: `%${escapeLike(filter.search)}%` });
-    if (filter?.updatedSince) query.andWhere('i.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
-    return paginate(query, { first, after }, {
-      sortColumn: 'i.updated_at', sortProperty: 'updatedAt', keyColumn: 'i.id', keyProperty: 'id', direction: 'DESC', present: presentIncident,
+    return paginate(incidentsQuery(ctx.hub.dataSource, filter), { first, after }, {
+      ...INCIDENT_ORDER, sortProperty: 'updatedAt', keyProperty: 'id', present: presentIncident,
     });
   }
 

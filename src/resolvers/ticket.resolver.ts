@@ -1,16 +1,15 @@
 import { MinRole } from '../auth/root-field-roles.js';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { TicketEntity } from '../store/entities/index.js';
 import { paginate, paginateList } from '../store/paginate.js';
 import { TicketConnection, WorklogConnection } from '../schema/connections.js';
 import { TicketFilter } from '../schema/filters.js';
-import { expectGlobalId } from '../domain/global-id.js';
 import { Incident } from '../schema/incident.type.js';
 import { Indicator } from '../schema/indicator.type.js';
 import { presentAttachment, presentIncident, presentIndicator, presentSource, presentTicket, presentWorklog } from '../schema/present.js';
 import { Source } from '../schema/source.type.js';
 import { Attachment, Ticket } from '../schema/ticket.type.js';
 import type { GraphContext } from './context.js';
+import { TICKET_ORDER, ticketsQuery } from './page-queries.js';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -22,18 +21,8 @@ export class TicketResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const query = ctx.hub.dataSource.getRepository(TicketEntity).createQueryBuilder('t');
-    if (filter?.sourceIds?.length) query.andWhere('t.source_id IN (:...sourceIds)', { sourceIds: filter.sourceIds.map((id) => expectGlobalId(id, 'Source', 'filter.sourceIds')) });
-    if (filter?.vendor) query.andWhere('t.source_id IN (SELECT id FROM source WHERE vendor = :vendor)', { vendor: filter.vendor });
-    if (filter?.statuses?.length) query.andWhere('t.status IN (:...statuses)', { statuses: filter.statuses });
-    if (filter?.priorities?.length) query.andWhere('t.priority IN (:...priorities)', { priorities: filter.priorities });
-    if (filter?.ticketType) query.andWhere('t.ticket_type = :ticketType', { ticketType: filter.ticketType });
-    if (filter?.groupingType) query.andWhere('t.grouping_type = :groupingType', { groupingType: filter.groupingType });
-    if (filter?.externalId) query.andWhere('t.external_id = :externalId', { externalId: filter.externalId });
-    if (filter?.search) query.andWhere('t.title ILIKE :search', { search: `%${escapeLike(filter.search)}%` });
-    if (filter?.updatedSince) query.andWhere('t.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
-    return paginate(query, { first, after }, {
-      sortColumn: 't.updated_at', sortProperty: 'updatedAt', keyColumn: 't.id', keyProperty: 'id', direction: 'DESC', present: presentTicket,
+    return paginate(ticketsQuery(ctx.hub.dataSource, filter), { first, after }, {
+      ...TICKET_ORDER, sortProperty: 'updatedAt', keyProperty: 'id', present: presentTicket,
     });
   }
 
@@ -68,8 +57,4 @@ export class TicketResolver {
   async indicators(@Root() ticket: Ticket, @Ctx() ctx: GraphContext): Promise<Indicator[]> {
     return (await ctx.loaders.indicatorsByTicket.load(ticket.dbId)).map(presentIndicator);
   }
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

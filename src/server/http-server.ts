@@ -10,6 +10,8 @@ import { authorizeOperation, type Principal } from '../auth/authorize-operation.
 import { createContext, type GraphContext } from '../resolvers/context.js';
 import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
+import { compiledReadsPlugin } from '../reads/compiled-reads-plugin.js';
+import { stringifyResult } from '../reads/raw-json.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { formatError } from './format-error.js';
 import { startGraphqlWs } from './graphql-ws-server.js';
@@ -37,6 +39,9 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
   const development = settings.development;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: express would SHA-1 every GraphQL response body (a dashboard read is ~190 KB) for a POST
+  // no cache revalidates; the web console's static files keep theirs (serve-static makes its own).
+  app.set('etag', false);
   // Node answers 408 itself when a request is not received in time; checked every second (default 30 s).
   const httpServer: Server = createServer({
     requestTimeout: settings.requestTimeoutMs + 1_000,
@@ -77,10 +82,14 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError: (formatted, error) => formatError(formatted, error, development),
+    // Compiled reads carry PostgreSQL's JSON text into the response as it is (src/reads/raw-json.ts).
+    stringifyResult,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       authorizationPlugin,
+      // Dashboard reads the read compiler can answer in SQL skip field-by-field execution (src/reads).
+      compiledReadsPlugin(),
       // The hub sets no cache hints; Apollo's default cache-control plugin would still wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
       ...(development ? [] : [ApolloServerPluginLandingPageDisabled()]),

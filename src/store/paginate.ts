@@ -34,35 +34,51 @@ export interface PageArgs {
  * Keyset pagination over (sortColumn, key): stable under inserts, an index seek per page whatever the
  * offset. `sortColumn` and `keyColumn` are trusted column expressions (never user input).
  */
-export async function paginate<E extends ObjectLiteral, N>(
-  query: SelectQueryBuilder<E>,
-  args: PageArgs,
-  options: {
-    sortColumn: string;
-    sortProperty: keyof E;
-    keyColumn: string;
-    keyProperty: keyof E;
-    direction: 'ASC' | 'DESC';
-    present: (entity: E) => N;
-  },
-): Promise<Page<N>> {
+export interface KeysetOptions {
+  sortColumn: string;
+  keyColumn: string;
+  direction: 'ASC' | 'DESC';
+}
+
+/**
+ * The page's query: rows after the cursor in (sort, key) order, first + 1 of them (the extra row says whether there is a
+ * next page). Throws BAD_USER_INPUT for a `first` out of range or a cursor not made here. Shared by `paginate` and the
+ * compiled read path (src/reads), so both select the same rows.
+ */
+export function keysetPage<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, args: PageArgs, options: KeysetOptions): { query: SelectQueryBuilder<E>; first: number } {
   const first = args.first ?? DEFAULT_PAGE;
   if (first < 0 || first > MAX_PAGE) {
     throw new DomainError(`first: must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
   }
-  const countQuery = query.clone();
   const op = options.direction === 'DESC' ? '<' : '>';
   if (args.after) {
     const cursor = decodeCursor(args.after);
     query.andWhere(`(${options.sortColumn}, ${options.keyColumn}) ${op} (:afterValue, :afterKey)`, { afterValue: cursor.v, afterKey: cursor.id });
   }
-  const rows = await plainRows(query
-    .orderBy(options.sortColumn, options.direction)
-    .addOrderBy(options.keyColumn, options.direction)
-    .take(first + 1));
+  query.orderBy(options.sortColumn, options.direction).addOrderBy(options.keyColumn, options.direction).take(first + 1);
+  return { query, first };
+}
+
+/** A row's cursor: its sort value and key. */
+export function cursorFor(sortValue: unknown, key: unknown): string {
+  return encodeCursor({ v: serialise(sortValue), id: String(key) });
+}
+
+export async function paginate<E extends ObjectLiteral, N>(
+  query: SelectQueryBuilder<E>,
+  args: PageArgs,
+  options: KeysetOptions & {
+    sortProperty: keyof E;
+    keyProperty: keyof E;
+    present: (entity: E) => N;
+  },
+): Promise<Page<N>> {
+  const countQuery = query.clone();
+  const { first } = keysetPage(query, args, options);
+  const rows = await plainRows(query);
   const hasNextPage = rows.length > first;
   if (hasNextPage) rows.length = first;
-  const cursorOf = (row: E) => encodeCursor({ v: serialise(row[options.sortProperty]), id: String(row[options.keyProperty]) });
+  const cursorOf = (row: E) => cursorFor(row[options.sortProperty], row[options.keyProperty]);
   return new LazyPage(rows, options.present, cursorOf, hasNextPage, Boolean(args.after), lazily(() => countQuery.getCount()));
 }
 
@@ -145,7 +161,7 @@ export function paginateList<E, N>(
     start = items.findIndex((e) => options.key(e) === cursor.id) + 1;
   }
   const slice = items.slice(start, start + first);
-  const cursorOf = (e: E) => encodeCursor({ v: serialise(options.sortValue(e)), id: options.key(e) });
+  const cursorOf = (e: E) => cursorFor(options.sortValue(e), options.key(e));
   return new LazyPage(slice, options.present, cursorOf, start + first < items.length, start > 0, items.length);
 }
 
