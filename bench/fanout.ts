@@ -134,6 +134,7 @@ async function publishThroughApi(url: string, token: string, sourceId: string): 
   const latencies: number[] = [];
   const calls: Array<Promise<void>> = [];
   let published = 0;
+  let failed = 0;
   let inFlight = 0;
   const started = performance.now();
   for (let sent = 0; sent < total && performance.now() < deadline;) {
@@ -144,6 +145,7 @@ async function publishThroughApi(url: string, token: string, sourceId: string): 
       calls.push(graphql(url, token, 'mutation($id: ID!, $s: Int) { updateSource(input: { sourceId: $id, pollIntervalSeconds: $s }) { id } }',
         { id: sourceId, s: 3600 + (sent % 2) }).then((body) => {
         if (!body.errors) published++;
+        else if (failed++ === 0) process.stderr.write(`  publish failed: ${JSON.stringify(body.errors).slice(0, 300)}\n`);
         latencies.push(performance.now() - at);
       }).finally(() => {
         inFlight--;

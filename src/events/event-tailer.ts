@@ -15,7 +15,8 @@ export type EventsListener = (events: SyncEventEntity[]) => void;
 /**
  * One per replica: follows the event log by cursor and fans events out to this replica's subscribers.
  * Woken by LISTEN (every replica's publishes, this one's too) and by a slow poll; always reads from the
- * table, so what a subscriber gets is what is durably stored, in cursor order.
+ * table, so what a subscriber gets is what is durably stored, in cursor order. It reads on its LISTEN
+ * connection (the pool while that one reconnects), so a busy pool does not hold the fan-out back.
  */
 export class EventTailer {
   private position = '0';
@@ -166,7 +167,8 @@ export class EventTailer {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const events = await this.eventLog.after(this.position, {}, PAGE);
+      // On the LISTEN connection when it is up: the read never queues behind the API's queries for the pool.
+      const events = await this.eventLog.after(this.position, {}, PAGE, this.listenClient);
       if (events.length === 0) return;
       const last = events[events.length - 1].cursor;
       if (BigInt(last) > BigInt(this.position)) this.position = last;
@@ -179,6 +181,7 @@ export class EventTailer {
     const client = new pg.Client({ connectionString: this.listenUrl });
     client.on('notification', this.wake);
     client.on('error', (error) => {
+      if (this.listenClient === client) this.listenClient = undefined;
       this.log.warn({ err: error }, 'LISTEN connection lost; reconnecting');
       if (!this.stopped) setTimeout(() => void this.listenForNotifications().catch(() => undefined), 1_000).unref();
     });
