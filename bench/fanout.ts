@@ -28,7 +28,13 @@ const PUBLISH_CONCURRENCY = Number(process.env.FANOUT_PUBLISH_CONCURRENCY ?? 32)
 const QUERY = 'subscription { syncEvents(kinds: [SOURCE_UPDATED]) { cursor kind at message subjectId vendor } }';
 
 interface Phase { name: string; subscribers: number; publishedPerSecond: number; delivered: number; published: number; p50Ms: number; p99Ms: number; lagP99Ms: number | null; dropped: number;
-  repeats: number; publishP50Ms: number | null; publishP99Ms: number | null; publishLagP99Ms: number | null; rssMb: number | null }
+  repeats: number; publishP50Ms: number | null; publishP99Ms: number | null; publishLagP99Ms: number | null; rssMb: number | null;
+  /** CPU time of the process holding the sockets (the floor, or the fan-out hub), per published event. */
+  serverCpuMsPerEvent: number | null;
+  /** CPU time of the hub taking the publishes when it is not the fan-out hub (two replicas), per event. */
+  publishHubCpuMsPerEvent: number | null;
+  /** The client processes' CPU over the phase, in % of one core (all of them together). */
+  clientsCpuPercent: number }
 
 export async function run(): Promise<void> {
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'sg-fanout-pg-')) });
@@ -61,14 +67,18 @@ export async function run(): Promise<void> {
 
     const phases: Phase[] = [];
     // Phase order: floor, publish baseline, one replica, two replicas (report() reads them by position).
-    phases.push(await phase('floor (bare ws)', floor.url, viewer, [], async () => {
+    const floorCpu = async () => {
+      floor.child.send({ type: 'cpu' });
+      return ((await onceMessage(floor.child, 'cpu'))[0] as { ms: number }).ms;
+    };
+    phases.push(await phase('floor (bare ws)', floor.url, viewer, [], floorCpu, async () => {
       floor.child.send({ type: 'publish', rate: RATE, seconds: SECONDS });
       const [message] = await onceMessage(floor.child, 'published');
       return { published: (message as { count: number }).count, latencies: [] };
     }));
-    phases.push(await phase('hub, no subscribers (publish baseline)', wsUrl(hubA.url), viewer, [hubA], () => publishThroughApi(hubA.url, admin, sourceId), 0));
-    phases.push(await phase('hub, one replica', wsUrl(hubA.url), viewer, [hubA], () => publishThroughApi(hubA.url, admin, sourceId)));
-    phases.push(await phase('hub, two replicas (sub B, pub A)', wsUrl(hubB.url), viewer, [hubB, hubA], () => publishThroughApi(hubA.url, admin, sourceId)));
+    phases.push(await phase('hub, no subscribers (publish baseline)', wsUrl(hubA.url), viewer, [hubA], null, () => publishThroughApi(hubA.url, admin, sourceId), 0));
+    phases.push(await phase('hub, one replica', wsUrl(hubA.url), viewer, [hubA], null, () => publishThroughApi(hubA.url, admin, sourceId)));
+    phases.push(await phase('hub, two replicas (sub B, pub A)', wsUrl(hubB.url), viewer, [hubB, hubA], null, () => publishThroughApi(hubA.url, admin, sourceId)));
     report(phases);
   } finally {
     for (const child of children) await stopProcess(child);
@@ -78,7 +88,7 @@ export async function run(): Promise<void> {
 }
 
 async function phase(name: string, url: string, token: string, hubs: Array<{ url: string; child: ChildProcess }>,
-  publish: () => Promise<{ published: number; latencies: number[] }>, subscribers = SUBSCRIBERS): Promise<Phase> {
+  serverCpu: (() => Promise<number>) | null, publish: () => Promise<{ published: number; latencies: number[] }>, subscribers = SUBSCRIBERS): Promise<Phase> {
   process.stderr.write(`  ${name}: connecting ${subscribers} subscribers…\n`);
   const clients = Array.from({ length: subscribers > 0 ? PROCESSES : 0 }, (_, i) => fork('dist/bench/fanout/subscribers.js', [], {
     env: { ...process.env, NODE_OPTIONS: '', FANOUT_URL: url, FANOUT_TOKEN: token, FANOUT_QUERY: QUERY,
@@ -87,23 +97,30 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
   try {
     await Promise.all(clients.map((c) => onceMessage(c, 'ready')));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    for (const hub of hubs) await lagP99(hub.url); // resets the loop-delay histogram
+    const hubsBefore: Array<{ lag: number; rss: number; cpu: number }> = [];
+    for (const hub of hubs) hubsBefore.push(await lagP99(hub.url)); // also resets the loop-delay histogram
+    const serverCpuBefore = await serverCpu?.();
     process.stderr.write(`  ${name}: publishing ${RATE}/s for ${SECONDS} s…\n`);
+    const stats = async () => Promise.all(clients.map(async (c) => {
+      c.send({ type: 'stats' });
+      return (await onceMessage(c, 'stats'))[0] as { received: number; repeatsOrDisorder: number; closes: Record<string, number>; latency: Array<[number, number]>; cpuMs: number };
+    }));
+    const clientsCpuBefore = (await stats()).reduce((n, s) => n + s.cpuMs, 0);
     const publishStarted = performance.now();
     const { published, latencies } = await publish();
     const publishedPerSecond = Math.round(published / ((performance.now() - publishStarted) / 1000));
-    const stats = async () => Promise.all(clients.map(async (c) => {
-      c.send({ type: 'stats' });
-      return (await onceMessage(c, 'stats'))[0] as { received: number; repeatsOrDisorder: number; closes: Record<string, number>; latency: Array<[number, number]> };
-    }));
     const deadline = Date.now() + DRAIN_MS;
     let figures = await stats();
     while (figures.reduce((n, s) => n + s.received, 0) < published * subscribers && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       figures = await stats();
     }
-    const lags = [];
+    const phaseMs = performance.now() - publishStarted;
+    const lags: Array<{ lag: number; rss: number; cpu: number }> = [];
     for (const hub of hubs) lags.push(await lagP99(hub.url));
+    const serverCpuAfter = await serverCpu?.();
+    const perEvent = (ms: number | undefined) => (ms === undefined || !published ? null : Number((ms / published).toFixed(3)));
+    const hubCpuMs = (i: number) => (lags[i] ? (lags[i].cpu - hubsBefore[i].cpu) * 1000 : undefined);
     const histogram = new Map<number, number>();
     for (const s of figures) for (const [ms, n] of s.latency) histogram.set(ms, (histogram.get(ms) ?? 0) + n);
     const received = figures.reduce((n, s) => n + s.received, 0);
@@ -114,6 +131,9 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
       lagP99Ms: lags[0]?.lag ?? null, publishLagP99Ms: lags[1]?.lag ?? null, rssMb: lags[0]?.rss ?? null,
       dropped: figures.reduce((n, s) => n + Object.values(s.closes).reduce((a, b) => a + b, 0), 0),
       repeats: figures.reduce((n, s) => n + s.repeatsOrDisorder, 0),
+      serverCpuMsPerEvent: perEvent(serverCpuAfter !== undefined ? serverCpuAfter - serverCpuBefore! : hubCpuMs(0)),
+      publishHubCpuMsPerEvent: perEvent(hubCpuMs(1)),
+      clientsCpuPercent: Math.round(((figures.reduce((n, s) => n + s.cpuMs, 0) - clientsCpuBefore) / phaseMs) * 100),
       publishP50Ms: sorted.length ? sorted[Math.floor(sorted.length * 0.5)] : null,
       publishP99Ms: sorted.length ? sorted[Math.floor(sorted.length * 0.99)] : null,
     };
@@ -159,19 +179,21 @@ async function publishThroughApi(url: string, token: string, sourceId: string): 
 
 function report(phases: Phase[]): void {
   const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} ms`);
-  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} (${p.publishedPerSecond}/s) | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} |`);
+  const rows = phases.map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} (${p.publishedPerSecond}/s) | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} | ${p.serverCpuMsPerEvent ?? '—'}${p.publishHubCpuMsPerEvent === null ? '' : ` (A: ${p.publishHubCpuMsPerEvent})`} | ${p.clientsCpuPercent} % |`);
   process.stdout.write([
     `fanout: ${SUBSCRIBERS} subscribers in ${PROCESSES} processes, ${RATE} events/s for ${SECONDS} s`,
-    '| run | delivered | latency p50 / p99 | fan-out hub loop lag p99 | sockets dropped | repeats | publish call p50 / p99 | hub RSS MB |',
-    '|---|---|---|---|---|---|---|---|',
+    '| run | delivered | latency p50 / p99 | fan-out hub loop lag p99 | sockets dropped | repeats | publish call p50 / p99 | hub RSS MB | server CPU ms / event | clients CPU |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n') + '\n');
   const floor = phases[0];
   const ratio = (p: Phase) => Number((p.p99Ms / Math.max(1, floor.p99Ms)).toFixed(2));
+  const cpuRatio = (p: Phase) => Number(((p.serverCpuMsPerEvent ?? 0) / Math.max(0.001, floor.serverCpuMsPerEvent ?? 1)).toFixed(2));
   const publishRatio = (p: Phase) => Number(((p.publishP99Ms ?? 0) / Math.max(1, phases[1].publishP99Ms ?? 1)).toFixed(2));
   process.stdout.write(`${JSON.stringify({
     bench: 'fanout', subscribers: SUBSCRIBERS, processes: PROCESSES, rate: RATE, seconds: SECONDS, phases,
     p99VsFloor: { oneReplica: ratio(phases[2]), twoReplicas: ratio(phases[3]) },
+    cpuPerEventVsFloor: { oneReplica: cpuRatio(phases[2]), twoReplicas: cpuRatio(phases[3]) },
     publishP99VsNoSubscribers: { oneReplica: publishRatio(phases[2]), twoReplicas: publishRatio(phases[3]) },
   })}\n`);
 }
@@ -186,10 +208,11 @@ function percentileOf(histogram: Map<number, number>, q: number): number {
   return 0;
 }
 
-async function lagP99(graphqlUrl: string): Promise<{ lag: number; rss: number }> {
+async function lagP99(graphqlUrl: string): Promise<{ lag: number; rss: number; cpu: number }> {
   const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
   const value = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
-  return { lag: value('socgraph_nodejs_eventloop_lag_p99_seconds') * 1000, rss: Math.round(value('socgraph_process_resident_memory_bytes') / 2 ** 20) };
+  return { lag: value('socgraph_nodejs_eventloop_lag_p99_seconds') * 1000, rss: Math.round(value('socgraph_process_resident_memory_bytes') / 2 ** 20),
+    cpu: value('socgraph_process_cpu_seconds_total') };
 }
 
 async function graphql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: Record<string, unknown>; errors?: unknown[] }> {

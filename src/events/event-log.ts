@@ -23,6 +23,8 @@ export interface SyncEventFilter {
 }
 
 export const NOTIFY_CHANNEL = 'socgraph_sync_events';
+/** The largest NOTIFY payload sent (PostgreSQL's limit is 8,000 bytes). */
+const NOTIFY_PAYLOAD_BYTES = 7_900;
 /** Serialises cursor assignment with commit order (see SyncEventEntity). */
 const CURSOR_LOCK = 727274002;
 
@@ -113,19 +115,31 @@ export class EventLog {
       kind: e.kind, vendor: e.vendor ?? null, subject_id: e.subjectId ?? null, message: e.message, details: e.details ?? {},
     })));
     // One simple-protocol round trip; its statements run as one transaction, so the advisory lock is held
-    // until the events commit (cursor order = commit order), and NOTIFY goes out at that commit.
+    // until the events commit (cursor order = commit order), and NOTIFY goes out at that commit. Under the
+    // lock this transaction's cursors are the sequence's last list.length values; the NOTIFY carries those
+    // events when they fit (tailers then need not read them back), else nothing (tailers read the table).
     const sql = `SELECT pg_advisory_xact_lock(${CURSOR_LOCK});
       INSERT INTO sync_event (kind, vendor, subject_id, message, details)
         SELECT e->>'kind', e->>'vendor', e->>'subject_id', e->>'message', e->'details'
         FROM jsonb_array_elements(${escapeLiteral(payload)}::jsonb) WITH ORDINALITY AS list(e, n)
         ORDER BY n
         RETURNING ${COLUMNS};
-      SELECT pg_notify('${NOTIFY_CHANNEL}', '');`;
+      SELECT pg_notify('${NOTIFY_CHANNEL}', COALESCE((
+        SELECT CASE WHEN octet_length(j) <= ${NOTIFY_PAYLOAD_BYTES} THEN j END FROM (
+          SELECT json_agg(json_build_object('cursor', cursor::text, 'kind', kind, 'at', at, 'vendor', vendor,
+            'subject_id', subject_id, 'message', message, 'details', details) ORDER BY cursor)::text AS j
+          FROM sync_event WHERE cursor > currval(pg_get_serial_sequence('sync_event', 'cursor')) - ${list.length}) AS batch), ''));`;
     const results = await poolOf(this.dataSource).query(sql) as unknown as pg.QueryResult[];
     const saved = results[1].rows.map(toEntity).sort((a, b) => (BigInt(a.cursor) < BigInt(b.cursor) ? -1 : 1));
     for (const event of saved) eventsPublished.inc({ kind: event.kind });
     return saved;
   }
+}
+
+/** The events a NOTIFY carries (empty: it carried none, read the table). */
+export function eventsOfNotification(payload: string | undefined): SyncEventEntity[] {
+  if (!payload) return [];
+  return (JSON.parse(payload) as Array<Record<string, unknown>>).map(toEntity);
 }
 
 function toEntity(raw: Record<string, unknown>): SyncEventEntity {

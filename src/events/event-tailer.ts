@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { SyncEventEntity } from '../store/entities/index.js';
 import { childLogger } from '../observability/logger.js';
-import { activeSubscriptions, eventsDelivered } from '../observability/metrics.js';
-import { EventLog, matches, NOTIFY_CHANNEL, type SyncEventFilter } from './event-log.js';
+import { activeSubscriptions, eventsDelivered, eventsTailed } from '../observability/metrics.js';
+import { EventLog, eventsOfNotification, matches, NOTIFY_CHANNEL, type SyncEventFilter } from './event-log.js';
 
 const PAGE = 500;
 /** Safety net: re-read the log this often even without a wake-up (a lost LISTEN connection, say). */
@@ -156,6 +156,35 @@ export class EventTailer {
       });
   };
 
+  /**
+   * A NOTIFY that carries its events and follows straight on from the last one handed out (the next cursor, no
+   * read in flight) is handed out as it is: NOTIFYs arrive in commit order, which is cursor order. Anything
+   * else (no events in it, a gap, a read under way) wakes a read of the table, which hands out whatever the
+   * notification held in its turn.
+   */
+  private readonly onNotification = (message: pg.Notification): void => {
+    if (this.stopped) return;
+    if (this.listeners.size > 0 && !this.reading && !this.stale) {
+      const events = this.notified(message.payload);
+      if (events.length > 0 && BigInt(events[0].cursor) === BigInt(this.position) + 1n) {
+        this.position = events[events.length - 1].cursor;
+        eventsTailed.inc({ from: 'notification' }, events.length);
+        for (const listener of this.listeners) listener(events);
+        return;
+      }
+    }
+    this.wake();
+  };
+
+  private notified(payload: string | undefined): SyncEventEntity[] {
+    try {
+      return eventsOfNotification(payload);
+    } catch (error) {
+      this.log.warn({ err: error }, 'a NOTIFY payload was not a list of events; reading the table');
+      return [];
+    }
+  }
+
   private async currentPosition(): Promise<string> {
     if (this.stale) {
       this.stale = false;
@@ -172,14 +201,17 @@ export class EventTailer {
       if (events.length === 0) return;
       const last = events[events.length - 1].cursor;
       if (BigInt(last) > BigInt(this.position)) this.position = last;
-      if (this.listeners.size > 0) for (const listener of this.listeners) listener(events);
+      if (this.listeners.size > 0) {
+        eventsTailed.inc({ from: 'table' }, events.length);
+        for (const listener of this.listeners) listener(events);
+      }
       if (events.length < PAGE) return;
     }
   }
 
   private async listenForNotifications(): Promise<void> {
     const client = new pg.Client({ connectionString: this.listenUrl });
-    client.on('notification', this.wake);
+    client.on('notification', this.onNotification);
     client.on('error', (error) => {
       if (this.listenClient === client) this.listenClient = undefined;
       this.log.warn({ err: error }, 'LISTEN connection lost; reconnecting');

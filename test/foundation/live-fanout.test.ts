@@ -53,6 +53,8 @@ describe('live fan-out', () => {
 
     // Viewer tickets group: 4, viewer closes group: 2, operator tickets group: 4 — not 4 × 28 + 2 × 5.
     expect(await metric('socgraph_subscription_executions_total') - before).toBe(10);
+    // Small events ride on the NOTIFY itself: the tailer hands them out without reading the table back.
+    expect(await metric('socgraph_sync_events_tailed_total{from="notification"}')).toBeGreaterThan(0);
     const expected = tickets[0].frames.map(payloadOf);
     expect(expected.map((f) => JSON.parse(f).payload.data.syncEvents.message)).toEqual(names('ticket', 4));
     for (const subscriber of [...tickets, ...operators]) expect(subscriber.frames.map(payloadOf)).toEqual(expected);
@@ -121,6 +123,8 @@ describe('live fan-out', () => {
       expect(subscriber.frames.map((f) => JSON.parse(f).payload.data.syncEvents.message)).toEqual(published);
     }
     expect(await metric('socgraph_slow_subscribers_closed_total')).toBeGreaterThanOrEqual(1);
+    // 60 KB events do not fit a NOTIFY: the tailer read them back from the table.
+    expect(await metric('socgraph_sync_events_tailed_total{from="table"}')).toBeGreaterThanOrEqual(400);
 
     slow.resume();
     const { code, reason } = await slow.closed;
