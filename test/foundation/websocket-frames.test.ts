@@ -1,9 +1,12 @@
-import { Sender } from 'ws';
+import * as ws from 'ws';
 import { textFrames } from '../../src/server/websocket-frames.js';
+
+/** ws's sender (exported by ws, left out of @types/ws). */
+const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: Record<string, unknown>): Buffer[] } };
 
 /** ws's own framing of one server-to-client text message (unmasked, FIN). */
 function wsFrame(text: Buffer): Buffer {
-  return Buffer.concat(Sender.frame(text, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }) as Buffer[]);
+  return Buffer.concat(Sender.frame(text, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
 }
 
 describe('pre-built WebSocket frames', () => {
