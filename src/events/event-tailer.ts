@@ -25,6 +25,8 @@ export class EventTailer {
   private readonly listeners = new Set<EventsListener>();
   private reading: Promise<void> | null = null;
   private again = false;
+  /** Events NOTIFYs carried while a read was under way (null: one carried none, so read again). */
+  private heldBack: SyncEventEntity[] | null = [];
   private timer?: NodeJS.Timeout;
   private listenClient?: pg.Client;
   private stopped = false;
@@ -149,9 +151,12 @@ export class EventTailer {
       .catch((error) => this.log.warn({ err: error }, 'reading the event log failed'))
       .finally(() => {
         this.reading = null;
+        const held = this.heldBack;
+        this.heldBack = [];
         if (this.again) {
           this.again = false;
-          this.wake();
+          // What NOTIFYs brought meanwhile goes out as it is when it follows on (no chain of reads at a steady rate).
+          if (held === null || !this.handOut(held)) this.wake();
         }
       });
   };
@@ -164,17 +169,32 @@ export class EventTailer {
    */
   private readonly onNotification = (message: pg.Notification): void => {
     if (this.stopped) return;
-    if (this.listeners.size > 0 && !this.reading && !this.stale) {
-      const events = this.notified(message.payload);
-      if (events.length > 0 && BigInt(events[0].cursor) === BigInt(this.position) + 1n) {
-        this.position = events[events.length - 1].cursor;
-        eventsTailed.inc({ from: 'notification' }, events.length);
-        for (const listener of this.listeners) listener(events);
-        return;
-      }
+    if (this.listeners.size === 0 || this.stale) return this.wake();
+    const events = this.notified(message.payload);
+    if (this.reading) {
+      // Kept for when the read ends; a NOTIFY without its events means that read must be followed by another.
+      if (events.length === 0) this.heldBack = null;
+      else this.heldBack?.push(...events);
+      this.again = true;
+      return;
     }
-    this.wake();
+    if (events.length === 0 || !this.handOut(events)) this.wake();
   };
+
+  /**
+   * Hands out notified events (in commit order) that follow on from the last cursor handed out, each cursor the
+   * next; true when nothing is left to read for them (those already handed out are skipped).
+   */
+  private handOut(events: SyncEventEntity[]): boolean {
+    const position = BigInt(this.position);
+    const fresh = events.filter((e) => BigInt(e.cursor) > position);
+    if (fresh.length === 0) return true;
+    for (let i = 0; i < fresh.length; i++) if (BigInt(fresh[i].cursor) !== position + BigInt(i + 1)) return false;
+    this.position = fresh[fresh.length - 1].cursor;
+    eventsTailed.inc({ from: 'notification' }, fresh.length);
+    for (const listener of this.listeners) listener(fresh);
+    return true;
+  }
 
   private notified(payload: string | undefined): SyncEventEntity[] {
     try {
