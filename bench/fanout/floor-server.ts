@@ -24,6 +24,10 @@ server.on('listening', () => {
 
 let cursor = 1_000_000;
 process.on('message', (message: { type: string; rate: number; seconds: number }) => {
+  if (message.type === 'cpu') {
+    const cpu = process.cpuUsage();
+    process.send!({ type: 'cpu', ms: (cpu.user + cpu.system) / 1000 });
+  }
   if (message.type !== 'publish') return;
   const started = Date.now();
   let sent = 0;

@@ -61,7 +61,8 @@ process.send!({ type: 'ready' });
 
 process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') {
-    process.send!({ type: 'stats', received, repeatsOrDisorder, closes, perSocketMin: Math.min(...perSocket), latency: Array.from(compact()) });
+    const cpu = process.cpuUsage();
+    process.send!({ type: 'stats', cpuMs: (cpu.user + cpu.system) / 1000, received, repeatsOrDisorder, closes, perSocketMin: Math.min(...perSocket), latency: Array.from(compact()) });
   } else if (message.type === 'exit') {
     closing = true;
     process.exit(0);

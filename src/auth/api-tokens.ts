@@ -29,6 +29,10 @@ export function parseDuration(text: string): number | null {
  */
 export class ApiTokens {
   private readonly verified = new Map<string, { record: ApiTokenEntity | null; at: number }>();
+  /** Look-ups in flight by token hash: a thousand sockets re-checking one token share one query. */
+  private readonly loading = new Map<string, Promise<ApiTokenEntity | null>>();
+  /** Bumped by every revocation, so a look-up that started before it does not cache what it read. */
+  private generation = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -45,12 +49,24 @@ export class ApiTokens {
     const hash = hashToken(token);
     const now = Date.now();
     const cached = this.verified.get(hash);
-    const record = cached && now - cached.at < VERIFIED_FOR_MS ? cached.record : await this.load(hash, now);
+    const record = cached && now - cached.at < VERIFIED_FOR_MS ? cached.record : await this.loadOnce(hash, now);
     if (!record || (record.expiresAt && record.expiresAt.getTime() <= now)) return null;
     return record;
   }
 
+  private loadOnce(hash: string, now: number): Promise<ApiTokenEntity | null> {
+    let loading = this.loading.get(hash);
+    if (!loading) {
+      loading = this.load(hash, now).finally(() => {
+        if (this.loading.get(hash) === loading) this.loading.delete(hash);
+      });
+      this.loading.set(hash, loading);
+    }
+    return loading;
+  }
+
   private async load(hash: string, now: number): Promise<ApiTokenEntity | null> {
+    const generation = this.generation;
     const repo = this.dataSource.getRepository(ApiTokenEntity);
     const record = await repo.findOne({ where: { tokenHash: hash, revokedAt: IsNull() } });
     if (record && (!record.lastUsedAt || now - record.lastUsedAt.getTime() > 60_000)) {
@@ -58,6 +74,7 @@ export class ApiTokens {
       record.lastUsedAt = new Date(now);
       await repo.update(record.id, { lastUsedAt: record.lastUsedAt });
     }
+    if (generation !== this.generation) return record && (await this.loadOnce(hash, Date.now()));
     if (this.verified.size >= CACHE_ENTRIES) this.verified.clear();
     this.verified.set(hash, { record, at: now });
     return record;
@@ -65,14 +82,21 @@ export class ApiTokens {
 
   async revoke(id: string): Promise<boolean> {
     const result = await this.dataSource.getRepository(ApiTokenEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    this.verified.clear();
+    this.forget();
     return (result.affected ?? 0) > 0;
   }
 
   async revokeByName(name: string): Promise<number> {
     const result = await this.dataSource.getRepository(ApiTokenEntity).update({ name, revokedAt: IsNull() }, { revokedAt: new Date() });
-    this.verified.clear();
+    this.forget();
     return result.affected ?? 0;
+  }
+
+  /** Drops every cached and in-flight verification (after a revocation in this process). */
+  private forget(): void {
+    this.generation++;
+    this.verified.clear();
+    this.loading.clear();
   }
 
   async list(): Promise<ApiTokenEntity[]> {

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { SyncEventEntity } from '../store/entities/index.js';
 import { childLogger } from '../observability/logger.js';
-import { activeSubscriptions, eventsDelivered } from '../observability/metrics.js';
-import { EventLog, matches, NOTIFY_CHANNEL, type SyncEventFilter } from './event-log.js';
+import { activeSubscriptions, eventsDelivered, eventsTailed } from '../observability/metrics.js';
+import { EventLog, eventsOfNotification, matches, NOTIFY_CHANNEL, type SyncEventFilter } from './event-log.js';
 
 const PAGE = 500;
 /** Safety net: re-read the log this often even without a wake-up (a lost LISTEN connection, say). */
@@ -15,7 +15,8 @@ export type EventsListener = (events: SyncEventEntity[]) => void;
 /**
  * One per replica: follows the event log by cursor and fans events out to this replica's subscribers.
  * Woken by LISTEN (every replica's publishes, this one's too) and by a slow poll; always reads from the
- * table, so what a subscriber gets is what is durably stored, in cursor order.
+ * table, so what a subscriber gets is what is durably stored, in cursor order. It reads on its LISTEN
+ * connection (the pool while that one reconnects), so a busy pool does not hold the fan-out back.
  */
 export class EventTailer {
   private position = '0';
@@ -24,6 +25,8 @@ export class EventTailer {
   private readonly listeners = new Set<EventsListener>();
   private reading: Promise<void> | null = null;
   private again = false;
+  /** Events NOTIFYs carried while a read was under way (null: one carried none, so read again). */
+  private heldBack: SyncEventEntity[] | null = [];
   private timer?: NodeJS.Timeout;
   private listenClient?: pg.Client;
   private stopped = false;
@@ -148,12 +151,59 @@ export class EventTailer {
       .catch((error) => this.log.warn({ err: error }, 'reading the event log failed'))
       .finally(() => {
         this.reading = null;
+        const held = this.heldBack;
+        this.heldBack = [];
         if (this.again) {
           this.again = false;
-          this.wake();
+          // What NOTIFYs brought meanwhile goes out as it is when it follows on (no chain of reads at a steady rate).
+          if (held === null || !this.handOut(held)) this.wake();
         }
       });
   };
+
+  /**
+   * A NOTIFY that carries its events and follows straight on from the last one handed out (the next cursor, no
+   * read in flight) is handed out as it is: NOTIFYs arrive in commit order, which is cursor order. Anything
+   * else (no events in it, a gap, a read under way) wakes a read of the table, which hands out whatever the
+   * notification held in its turn.
+   */
+  private readonly onNotification = (message: pg.Notification): void => {
+    if (this.stopped) return;
+    if (this.listeners.size === 0 || this.stale) return this.wake();
+    const events = this.notified(message.payload);
+    if (this.reading) {
+      // Kept for when the read ends; a NOTIFY without its events means that read must be followed by another.
+      if (events.length === 0) this.heldBack = null;
+      else this.heldBack?.push(...events);
+      this.again = true;
+      return;
+    }
+    if (events.length === 0 || !this.handOut(events)) this.wake();
+  };
+
+  /**
+   * Hands out notified events (in commit order) that follow on from the last cursor handed out, each cursor the
+   * next; true when nothing is left to read for them (those already handed out are skipped).
+   */
+  private handOut(events: SyncEventEntity[]): boolean {
+    const position = BigInt(this.position);
+    const fresh = events.filter((e) => BigInt(e.cursor) > position);
+    if (fresh.length === 0) return true;
+    for (let i = 0; i < fresh.length; i++) if (BigInt(fresh[i].cursor) !== position + BigInt(i + 1)) return false;
+    this.position = fresh[fresh.length - 1].cursor;
+    eventsTailed.inc({ from: 'notification' }, fresh.length);
+    for (const listener of this.listeners) listener(fresh);
+    return true;
+  }
+
+  private notified(payload: string | undefined): SyncEventEntity[] {
+    try {
+      return eventsOfNotification(payload);
+    } catch (error) {
+      this.log.warn({ err: error }, 'a NOTIFY payload was not a list of events; reading the table');
+      return [];
+    }
+  }
 
   private async currentPosition(): Promise<string> {
     if (this.stale) {
@@ -166,19 +216,24 @@ export class EventTailer {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const events = await this.eventLog.after(this.position, {}, PAGE);
+      // On the LISTEN connection when it is up: the read never queues behind the API's queries for the pool.
+      const events = await this.eventLog.after(this.position, {}, PAGE, this.listenClient);
       if (events.length === 0) return;
       const last = events[events.length - 1].cursor;
       if (BigInt(last) > BigInt(this.position)) this.position = last;
-      if (this.listeners.size > 0) for (const listener of this.listeners) listener(events);
+      if (this.listeners.size > 0) {
+        eventsTailed.inc({ from: 'table' }, events.length);
+        for (const listener of this.listeners) listener(events);
+      }
       if (events.length < PAGE) return;
     }
   }
 
   private async listenForNotifications(): Promise<void> {
     const client = new pg.Client({ connectionString: this.listenUrl });
-    client.on('notification', this.wake);
+    client.on('notification', this.onNotification);
     client.on('error', (error) => {
+      if (this.listenClient === client) this.listenClient = undefined;
       this.log.warn({ err: error }, 'LISTEN connection lost; reconnecting');
       if (!this.stopped) setTimeout(() => void this.listenForNotifications().catch(() => undefined), 1_000).unref();
     });

@@ -68,6 +68,13 @@ export const eventsPublished = new Counter({
   registers: [metricsRegistry],
 });
 
+export const eventsTailed = new Counter({
+  name: 'socgraph_sync_events_tailed_total',
+  help: "Sync events the replica's tailer handed to its subscribers, by how it got them (from = notification: carried by the NOTIFY; table: read back)",
+  labelNames: ['from'] as const,
+  registers: [metricsRegistry],
+});
+
 export const eventsDelivered = new Counter({
   name: 'socgraph_sync_events_delivered_total',
   help: 'Sync events delivered to subscribers (fan-out)',

@@ -6,6 +6,7 @@ import { matches, type SyncEventFilter } from '../events/event-log.js';
 import type { EventTailer } from '../events/event-tailer.js';
 import { eventsDelivered, slowSubscribersClosed, subscriptionExecutions } from '../observability/metrics.js';
 import type { SyncEventEntity } from '../store/entities/index.js';
+import { rawWritable, textFrames } from './websocket-frames.js';
 
 /**
  * Close code for a subscriber too far behind (its socket holds more unsent bytes than the hub allows, or it
@@ -18,8 +19,9 @@ export const WS_TOO_SLOW = 4508;
 const MAX_GROUP_QUEUE = 10_000;
 /** Live events a subscriber still replaying stored ones may have waiting. */
 const MAX_PENDING = 10_000;
-/** How many events a group sends at once (its window is GroupOptions.batchMs). */
-const MAX_BATCH = 64;
+/** How many events (and bytes of payload) a group sends at once at most (its window is GroupOptions.batchMs). */
+const MAX_BATCH = 1_000;
+const MAX_BATCH_BYTES = 64 * 1024;
 /** Frames kept per group by cursor, so subscribers replaying the same events share one execution. */
 const FRAME_CACHE = 1_000;
 /** Stored events read per query while replaying. */
@@ -38,15 +40,41 @@ export function yieldIfDue(): Promise<void> | undefined {
   });
 }
 
+/** One event's frame: its cursor and the payload's serialized text with the closing brace (`<payload>}`). */
+interface Frame {
+  cursor: bigint;
+  tail: string;
+}
+
+/** A batch's frames as WebSocket bytes, built once per subscription id (the only per-socket part). */
+class FramedBatch {
+  private readonly tails: Buffer[];
+  private readonly byHead = new Map<string, Buffer>();
+
+  constructor(frames: Frame[]) {
+    this.tails = frames.map((f) => Buffer.from(f.tail));
+  }
+
+  bytesFor(member: Member): Buffer {
+    let bytes = this.byHead.get(member.head);
+    if (!bytes) {
+      bytes = textFrames(member.headBytes, this.tails);
+      this.byHead.set(member.head, bytes);
+    }
+    return bytes;
+  }
+}
+
 /** One subscription (socket + id) in a group. */
 export interface Member {
   socket: WebSocket;
   /** `{"id":"…","type":"next","payload":` — the frame's only per-socket part. */
   head: string;
+  headBytes: Buffer;
   delivered: bigint;
   /** False while stored events are replayed; live events wait in `pending`. */
   live: boolean;
-  pending: Array<{ cursor: bigint; tail: string }>;
+  pending: Frame[];
   closed: boolean;
   end(error?: Error): void;
 }
@@ -72,6 +100,8 @@ export class FanoutGroup {
   private readonly queue: SyncEventEntity[] = [];
   private draining = false;
   private scheduled = false;
+  /** When the oldest event in `queue` arrived. */
+  private queuedSince = 0;
   private readonly frames = new Map<string, string>();
   private readonly stopListening: () => void;
 
@@ -81,7 +111,8 @@ export class FanoutGroup {
 
   /** Adds a subscription: replays stored events after `after` (or starts from now), then goes live. */
   join(socket: WebSocket, id: string, after: string | null, end: Member['end']): Member {
-    const member: Member = { socket, head: `{"id":${JSON.stringify(id)},"type":"next","payload":`, delivered: 0n, live: false, pending: [], closed: false, end };
+    const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    const member: Member = { socket, head, headBytes: Buffer.from(head), delivered: 0n, live: false, pending: [], closed: false, end };
     this.members.add(member);
     void this.catchUp(member, after).catch((error: Error) => this.leave(member, error));
     return member;
@@ -100,6 +131,7 @@ export class FanoutGroup {
   }
 
   private readonly onEvents = (events: SyncEventEntity[]): void => {
+    if (this.queue.length === 0) this.queuedSince = performance.now();
     for (const event of events) if (matches(event, this.filter)) this.queue.push(event);
     if (this.queue.length > MAX_GROUP_QUEUE) {
       this.queue.length = 0;
@@ -109,14 +141,18 @@ export class FanoutGroup {
     this.schedule();
   };
 
-  /** Drains after a short window, so events arriving together leave in one write per socket. */
+  /**
+   * Drains within a short window of the oldest waiting event, so events arriving together leave in one write
+   * per socket; events that waited out a drain already had their window and leave at once.
+   */
   private schedule(): void {
     if (this.scheduled || this.draining || this.queue.length === 0) return;
     this.scheduled = true;
+    const waited = performance.now() - this.queuedSince;
     setTimeout(() => {
       this.scheduled = false;
       void this.drain();
-    }, this.options.batchMs);
+    }, Math.max(0, this.options.batchMs - waited));
   }
 
   private async drain(): Promise<void> {
@@ -124,9 +160,16 @@ export class FanoutGroup {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        const frames: Array<{ cursor: bigint; tail: string }> = [];
-        for (const event of batch) frames.push({ cursor: BigInt(event.cursor), tail: await this.tail(event) });
+        // A hub behind sends what waits in larger batches (one write per socket each), up to a byte bound.
+        const frames: Frame[] = [];
+        let bytes = 0;
+        while (this.queue.length > 0 && frames.length < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
+          const event = this.queue.shift()!;
+          const tail = await this.tail(event);
+          frames.push({ cursor: BigInt(event.cursor), tail });
+          bytes += tail.length;
+        }
+        const framed = new FramedBatch(frames);
         let sent = 0;
         let visited = 0;
         for (const member of this.members) {
@@ -134,7 +177,7 @@ export class FanoutGroup {
             member.pending.push(...frames);
             if (member.pending.length > MAX_PENDING) this.tooSlow(member);
           } else {
-            sent += this.sendAll(member, frames);
+            sent += this.sendAll(member, frames, framed);
           }
           if (++visited % 16 === 0) {
             const turn = yieldIfDue();
@@ -149,17 +192,27 @@ export class FanoutGroup {
     }
   }
 
-  /** Writes frames to one socket as one TCP write (corked), skipping those it already has. */
-  private sendAll(member: Member, frames: Array<{ cursor: bigint; tail: string }>): number {
-    if (!this.hasRoom(member)) return 0;
-    const tcp = (member.socket as unknown as { _socket?: Socket })._socket;
-    tcp?.cork();
+  /**
+   * Writes frames to one socket as one TCP write, skipping those it already has: the batch's bytes, framed once
+   * per subscription id, straight to the TCP socket when it has none of them (the usual case), else frame by
+   * frame through ws, corked.
+   */
+  private sendAll(member: Member, frames: Frame[], framed?: FramedBatch): number {
+    if (frames.length === 0 || !this.hasRoom(member)) return 0;
+    const tcp = framed && member.delivered < frames[0].cursor ? rawWritable(member.socket) : null;
+    if (tcp) {
+      tcp.write(framed!.bytesFor(member));
+      member.delivered = frames[frames.length - 1].cursor;
+      return frames.length;
+    }
+    const corked = (member.socket as unknown as { _socket?: Socket })._socket;
+    corked?.cork();
     let sent = 0;
     try {
       // One room check per batch: corked, every frame of the batch counts as buffered until the write.
       for (const { cursor, tail } of frames) if (this.send(member, cursor, tail, false)) sent++;
     } finally {
-      tcp?.uncork();
+      corked?.uncork();
     }
     return sent;
   }

@@ -90,10 +90,18 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     ctx.extra.socket.close(WS_UNAUTHORIZED, 'Unauthorized');
   };
 
+  // One check per distinct token (a dashboard's thousand sockets often share one), then its sockets.
   const recheck = setInterval(() => {
-    void Promise.all([...live].map(async ([ctx, { token }]) => {
+    const byToken = new Map<string, SocketContext[]>();
+    for (const [ctx, { token }] of live) {
+      const sockets = byToken.get(token);
+      if (sockets) sockets.push(ctx);
+      else byToken.set(token, [ctx]);
+    }
+    void Promise.all([...byToken].map(async ([token, sockets]) => {
       const principal = await principalFrom(token, hub.tokens).catch(() => undefined);
-      if (principal === null && live.has(ctx)) refuse(ctx, 'the token was revoked or has expired');
+      if (principal !== null) return;
+      for (const ctx of sockets) if (live.has(ctx)) refuse(ctx, 'the token was revoked or has expired');
     }));
   }, settings.tokenRecheckMs);
   recheck.unref();

@@ -169,9 +169,14 @@ export class SourceRegistry {
   async update(name: string, change: { enabled?: boolean; pollIntervalSeconds?: number }): Promise<RegisteredSource> {
     const source = this.byName.get(name);
     if (!source) throw new Error(`no source named ${name}`);
-    const repo = this.dataSource.getRepository(SourceEntity);
-    Object.assign(source.entity, change);
-    source.entity = await repo.save(source.entity);
+    if (Object.keys(change).length > 0) {
+      // One UPDATE … RETURNING (no load-compare-save transaction): the API's writes stay one round trip.
+      const result = await this.dataSource.getRepository(SourceEntity).createQueryBuilder()
+        .update(SourceEntity).set(change).where('name = :name', { name }).returning('updated_at').execute();
+      const row = (result.raw as Array<{ updated_at: Date }>)[0];
+      if (!row) throw new Error(`no source named ${name} in the database`);
+      source.entity = Object.assign(source.entity, change, { updatedAt: row.updated_at });
+    }
     source.config = { ...source.config, ...change };
     return source;
   }
