@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, execute, getOperationAST, getVariableValues, specifiedRules, subscribe, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, subscribe, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -61,22 +61,6 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     },
     format: formatResult,
   });
-
-  // Each subscribe holds a fair-admission slot (as an HTTP request does) until its operation has started (a
-  // subscription) or finished (a query or mutation), however that ends.
-  const admitted = new WeakMap<ExecutionArgs, () => void>();
-  const releasing = <T>(args: ExecutionArgs, run: () => T): T => {
-    const release = admitted.get(args) ?? (() => {});
-    try {
-      const result = run();
-      if (result instanceof Promise) return result.finally(release) as T;
-      release();
-      return result;
-    } catch (error) {
-      release();
-      throw error;
-    }
-  };
 
   const tokenOf = (ctx: SocketContext): string | null => {
     const authorization = ctx.connectionParams?.authorization;
@@ -161,8 +145,7 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     onClose: (ctx) => {
       live.delete(ctx);
     },
-    subscribe: (args) => releasing(args, () => fanout.subscribe(args) ?? subscribe(args)),
-    execute: (args) => releasing(args, () => execute(args)),
+    subscribe: (args) => fanout.subscribe(args) ?? subscribe(args),
     onSubscribe: async (ctx, id, payload) => {
       const session = live.get(ctx);
       const principal = session ? await principalFrom(session.token, hub.tokens).catch(() => null) : null;
@@ -170,17 +153,13 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
         refuse(ctx, 'the token was revoked or has expired');
         return [unauthenticated('the token was revoked or has expired')];
       }
+      // A fair-admission slot (as over HTTP) while the message is checked: parse, limits, validation, role.
       const slot = await admission.acquire(principal.tokenId);
       if (!slot.admitted) return [new GraphQLError('too many requests from this token: retry later', { extensions: { code: 'TOO_MANY_REQUESTS' } })];
-      let handedOver = false;
       try {
-        const args = prepare(principal, id, payload, ctx.extra.socket);
-        if (Array.isArray(args)) return args;
-        admitted.set(args, slot.release);
-        handedOver = true;
-        return args;
+        return prepare(principal, id, payload, ctx.extra.socket);
       } finally {
-        if (!handedOver) slot.release();
+        slot.release();
       }
     },
     onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),

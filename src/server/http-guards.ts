@@ -65,8 +65,8 @@ export function requireToken(tokens: ApiTokens): RequestHandler {
 }
 
 /**
- * A slot from fair admission for the token's request (once its body is read, before it is parsed): when the hub
- * is busy a token flooding it waits behind the others. Refused: 429 (its queue is full) or 503 (waited too long),
+ * A slot from fair admission for the token's request, from once its body is read until its operation is resolved
+ * (parsed, within limits, validated, authorized): when the hub is busy a token flooding it waits behind the others. Refused: 429 (its queue is full) or 503 (waited too long),
  * each with Retry-After.
  */
 export function admitFairly(admission: FairAdmission): RequestHandler {
@@ -81,6 +81,8 @@ export function admitFairly(admission: FairAdmission): RequestHandler {
           : sendError(res, 503, 'SERVICE_UNAVAILABLE', 'the hub is busy: retry later');
       }
       if (res.writableEnded || req.socket.destroyed) return outcome.release();
+      // Released when the operation is resolved (http-server.ts), or at the latest when the answer is sent.
+      res.locals.releaseAdmission = outcome.release;
       res.once('finish', outcome.release);
       res.once('close', outcome.release);
       next();

@@ -21,6 +21,8 @@ import { metricsEndpoint } from './metrics-endpoint.js';
 import { limitRules } from './validation-rules.js';
 import { mountWebConsole, type WebConsoleOptions } from './web-console.js';
 
+const releaseAdmission = Symbol('releaseAdmission');
+
 export interface RunningHttpServer {
   url: string;
   wsUrl: string;
@@ -53,10 +55,16 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
 
   const ws = startGraphqlWs(httpServer, hub, schema, rules, admission);
 
+  // A request's fair-admission slot covers its document's processing (parse, limits, validation, authorization)
+  // and ends when its operation is resolved: execution is bounded by the cost limits, and a request waiting on the
+  // database or a vendor must not hold a slot others need.
+  // Kept on the context itself: Apollo hands plugins a shallow copy of the context object, which keeps it.
+  const releaseOf = (context: GraphContext) => (context as GraphContext & { [releaseAdmission]?: () => void })[releaseAdmission];
   const authorizationPlugin: ApolloServerPlugin<GraphContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema: operationSchema, document, operation, contextValue }) {
+          releaseOf(contextValue)?.();
           if (operation) authorizeOperation(operationSchema, document, operation, contextValue.principal);
           if (operation?.operation === 'subscription') {
             // Normally refused before parsing reaches Apollo (http-guards.ts); kept as the last word.
@@ -123,7 +131,11 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     admitFairly(admission),
     screenGraphqlRequest(settings),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(hub, (res.locals.principal as Principal | undefined) ?? null),
+      context: async ({ res }) => {
+        const context = createContext(hub, (res.locals.principal as Principal | undefined) ?? null);
+        const release = res.locals.releaseAdmission as (() => void) | undefined;
+        return release ? Object.assign(context, { [releaseAdmission]: release }) : context;
+      },
     }),
   );
   app.use(httpErrorHandler);
