@@ -12,7 +12,7 @@ import { mirrorIncidents } from '../../store/incident-mirror.js';
 import { mirrorTicket } from '../../store/ticket-mirror.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
 import { closesHandled, markClosesHandled } from './close-handled.js';
-import { patchIncident } from './incident-patcher.js';
+import { patchIncident } from '../../sources/ibm-resilient/incident-patcher.js';
 
 const PAGE = 100;
 

@@ -8,7 +8,7 @@ import type { StoredIncident } from '../../store/incident-mirror.js';
 import type { Queryable } from '../../store/queryable.js';
 import { markCloseHandled } from './close-handled.js';
 import type { CtpResilientPair } from './ctp-resilient-pair.js';
-import { changesFrom, patchIncident } from './incident-patcher.js';
+import { changesFrom, patchIncident } from '../../sources/ibm-resilient/incident-patcher.js';
 
 /** Closes a ticket's Resilient incident the way the sync does: the close template, a valid close code, handled. */
 export class IncidentCloser {

@@ -1,4 +1,4 @@
-import { ctpResilientCloseFollowUp } from '../../jobs/ctp-resilient/close-actions.js';
+import { ctpResilientCloseFollowUp } from './close-actions.js';
 import { defineFlow } from '../flow-module.js';
 import { ctpResilientSyncJob } from './ctp-resilient-sync.job.js';
 import { CtpResilientEventKind } from './event-kinds.js';

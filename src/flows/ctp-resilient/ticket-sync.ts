@@ -18,7 +18,7 @@ import { GroupCommit } from './group-commit.js';
 import { IncidentCloser } from './incident-closer.js';
 import { planReopen, reopened } from './incident-reopen.js';
 import { PreparedStatements } from './prepared-statements.js';
-import { changesFrom, patchIncident } from './incident-patcher.js';
+import { changesFrom, patchIncident } from '../../sources/ibm-resilient/incident-patcher.js';
 import { incidentAttachmentName, worklogKeyOfNote, worklogNoteHtml } from './worklog-note.js';
 
 export interface TicketSyncOutcome {

@@ -1,4 +1,4 @@
-import { patchIncident } from '../../flows/ctp-resilient/incident-patcher.js';
+import { patchIncident } from './incident-patcher.js';
 import type { IncidentsPort } from '../ports.js';
 import type { SourceConfig } from '../source-config.js';
 import type { IbmResilientClient } from './client.js';

@@ -1,6 +1,6 @@
-import type { IbmResilientClient } from '../../sources/ibm-resilient/client.js';
-import { VendorError } from '../../sources/http/vendor-error.js';
-import { fieldChange, type FieldChange, type ResilientIncident } from '../../sources/ibm-resilient/wire.js';
+import type { IbmResilientClient } from './client.js';
+import { VendorError } from '../http/vendor-error.js';
+import { fieldChange, type FieldChange, type ResilientIncident } from './wire.js';
 
 const ATTEMPTS = 4;
 

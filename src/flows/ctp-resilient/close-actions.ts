@@ -5,9 +5,9 @@ import type { CloseFollowUp, ClosedIncident } from '../../services/close-service
 import { resilientIncident } from '../../sources/ibm-resilient/wire.js';
 import { ctpTicket, type CtpTicket } from '../../sources/secureworks-ctp/wire.js';
 import { IncidentEntity, TicketEntity, TicketIncidentEntity } from '../../store/entities/index.js';
-import { closeTicketOfIncident } from '../../flows/ctp-resilient/close-tickets-from-resilient.js';
-import { ctpResilientPair, type CtpResilientPair } from '../../flows/ctp-resilient/ctp-resilient-pair.js';
-import { CtpTicketSync } from '../../flows/ctp-resilient/ticket-sync.js';
+import { closeTicketOfIncident } from './close-tickets-from-resilient.js';
+import { ctpResilientPair, type CtpResilientPair } from './ctp-resilient-pair.js';
+import { CtpTicketSync } from './ticket-sync.js';
 
 /**
  * Flow 1's part of `closeTicket` / `closeIncident` (the close itself is the vendors' ports, `CloseService`): a CTP
