@@ -29,12 +29,11 @@ export async function run(): Promise<void> {
   const client = fork(new URL('./abuse/dashboard-client.js', import.meta.url), [], {
     env: { ...process.env, DASHBOARD_URL: abuse.url, DASHBOARD_TOKEN: abuse.tokens.DASHBOARD, DASHBOARD_QUERY: DASHBOARD },
   });
-  const dashboard = (_abuse: AbuseHub, seconds: number) => askClient(client, seconds);
   let peakHeapBytes = 0;
   const sampler = setInterval(() => void sampleHeap(abuse).then((bytes) => { peakHeapBytes = Math.max(peakHeapBytes, bytes); }), 250);
   try {
-    await dashboard(abuse, 2); // warm-up
-    const alone = stats(await dashboard(abuse, SECONDS));
+    await askClient(client, 2); // warm-up
+    const alone = stats(await askClient(client, SECONDS));
     process.stderr.write(`  alone: ${alone.requests} dashboard requests\n`);
     const schema = buildClientSchema(((await (await post(abuse, abuse.tokens.ADMIN, getIntrospectionQuery())).json()) as { data: never }).data);
     const requests = generateHostileRequests(schema, SEED, 3_000).filter((r) => !r.http?.slow);
@@ -49,7 +48,7 @@ export async function run(): Promise<void> {
       const attackers = Array.from({ length: concurrency }, async () => {
         while (!stop) answers.push(await sendHostile(requests[next++ % requests.length]!, abuse));
       });
-      const beside = stats(await dashboard(abuse, SECONDS));
+      const beside = stats(await askClient(client, SECONDS));
       stop = true;
       await Promise.all(attackers);
       for (const a of answers) {

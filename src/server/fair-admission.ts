@@ -1,13 +1,14 @@
 import { admissionRefused } from '../observability/metrics.js';
 
 /**
- * Fair admission of authenticated work (per-caller fair queuing): at most `maxConcurrent` requests run at once.
- * When every slot is taken, a request waits in its caller's queue, and a slot that frees goes to the waiting
- * caller holding the fewest slots, and among those the one that has used the hub least of late: its usage is
- * the time its requests held slots, decaying with a half-life of `halfLifeMs`. So a caller flooding the hub queues behind callers who ask little, instead of
- * ahead of them; with no contention nobody waits. One caller holds at most `maxConcurrentPerCaller` slots (by
- * default all but one), so slow requests from one token can never take every slot. A caller may keep `maxQueuedPerCaller` requests waiting;
- * beyond that, or after waiting `maxWaitMs`, the request is refused (the caller should retry later).
+ * Fair admission of authenticated work (per-caller fair queuing): at most `maxConcurrent` requests hold a slot at
+ * once. When every slot is taken, a request waits in its caller's queue, and a slot that frees goes to the waiting
+ * caller holding the fewest slots, and among those the one that has used the hub least of late: its usage is the
+ * time its requests held slots, decaying with a half-life of `halfLifeMs`. So a caller flooding the hub queues
+ * behind callers who ask little, instead of ahead of them; with no contention nobody waits. One caller holds at
+ * most `maxConcurrentPerCaller` slots (by default all but one), so one token can never take every slot. A caller
+ * may keep `maxQueuedPerCaller` requests waiting; beyond that, or after waiting `maxWaitMs`, the request is refused
+ * (the caller should retry later).
  */
 export interface FairAdmissionLimits {
   maxConcurrent: number;
@@ -100,26 +101,23 @@ export class FairAdmission {
   private next(): void {
     while (this.running < this.limits.maxConcurrent) {
       const now = performance.now();
-      let chosen: [string, Caller] | undefined;
+      let chosen: Caller | undefined;
       let fewest = Infinity;
       let least = Infinity;
-      for (const entry of this.callers) {
-        const [, caller] = entry;
+      for (const caller of this.callers.values()) {
         if (caller.waiting.length === 0 || caller.running >= this.perCaller) continue;
         // Fewest slots held now first; among equals, the least used of late.
         const usage = this.decayed(caller, now);
         if (caller.running < fewest || (caller.running === fewest && usage < least)) {
           fewest = caller.running;
           least = usage;
-          chosen = entry;
+          chosen = caller;
         }
       }
       if (!chosen) break;
-      const [key, caller] = chosen;
-      const waiter = caller.waiting.shift()!;
+      const waiter = chosen.waiting.shift()!;
       clearTimeout(waiter.timer);
-      waiter.admit(this.grant(caller));
-      this.forget(key, caller);
+      waiter.admit(this.grant(chosen));
     }
     for (const [key, caller] of this.callers) this.forget(key, caller);
   }

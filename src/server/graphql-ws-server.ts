@@ -155,7 +155,11 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
       }
       // A fair-admission slot (as over HTTP) while the message is checked: parse, limits, validation, role.
       const slot = await admission.acquire(principal.tokenId);
-      if (!slot.admitted) return [new GraphQLError('too many requests from this token: retry later', { extensions: { code: 'TOO_MANY_REQUESTS' } })];
+      if (!slot.admitted) {
+        return [slot.reason === 'queue-full'
+          ? new GraphQLError('too many requests from this token are waiting: retry later', { extensions: { code: 'TOO_MANY_REQUESTS' } })
+          : new GraphQLError('the hub is busy: retry later', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
+      }
       try {
         return prepare(principal, id, payload, ctx.extra.socket);
       } finally {

@@ -9,8 +9,8 @@ import type { Admission, FairAdmission } from './fair-admission.js';
 
 /**
  * What stands in front of Apollo on /graphql, in order: the request deadline, the token (before a byte of the
- * body is read or parsed), the content type, the body parser, then the document limits. Each refusal is a
- * GraphQL-shaped error with its own code.
+ * body is read or parsed), the content type, the body parser, fair admission, then the document limits. Each
+ * refusal is a GraphQL-shaped error with its own code.
  */
 export function sendError(res: Response, status: number, code: string, message: string): void {
   if (res.headersSent) return;
@@ -66,8 +66,8 @@ export function requireToken(tokens: ApiTokens): RequestHandler {
 
 /**
  * A slot from fair admission for the token's request, from once its body is read until its operation is resolved
- * (parsed, within limits, validated, authorized): when the hub is busy a token flooding it waits behind the others. Refused: 429 (its queue is full) or 503 (waited too long),
- * each with Retry-After.
+ * (parsed, within limits, validated, authorized): when the hub is busy a token flooding it waits behind the others.
+ * Refused: 429 (its queue is full) or 503 (waited too long), each with Retry-After.
  */
 export function admitFairly(admission: FairAdmission): RequestHandler {
   return (req, res, next) => {
