@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ky from 'ky';
 import { request } from 'undici';
-import { Vendor } from '../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../src/sources/secureworks-ctp/vendor-id.js';
 import { SourceHealthTracker } from '../src/sources/health/source-health.js';
 import { createSecureworksCtpClient } from '../src/sources/secureworks-ctp/client.js';
 import { ctpTicket } from '../src/sources/secureworks-ctp/wire.js';
@@ -67,7 +67,7 @@ function buildCalls(ready: ServerReady): Record<VariantName, Call> {
   const authorization = `APIKEY ${username}:${password}`;
 
   const ctp = createSecureworksCtpClient({
-    name: 'ctp-bench', vendor: Vendor.SECUREWORKS_CTP, baseUrl: ready.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+    name: 'ctp-bench', vendor: SECUREWORKS_CTP, baseUrl: ready.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 0, timeoutMs: TIMEOUT_MS, credentials: { username, password }, settings: {},
   }, { health: new SourceHealthTracker() });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { VENDORS, Vendor } from '../domain/vendor.js';
+import type { Vendor } from '../domain/vendor.js';
+import { registeredVendors } from '../sources/index.js';
 
 /**
  * The hub's one config file (HUB_CONFIG, YAML or JSON). Secrets are never in it: each credential names
@@ -12,7 +13,8 @@ const rateLimit = z.object({
 
 export const sourceConfigSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes').optional(),
-  vendor: z.enum(VENDORS as [Vendor, ...Vendor[]]),
+  /** One of the registered vendors (src/sources/index.ts). */
+  vendor: z.enum(registeredVendors() as [Vendor, ...Vendor[]]),
   baseUrl: z.url(),
   enabled: z.boolean().default(true),
   /** credential name -> environment variable holding it, e.g. { password: CTP_PASSWORD }. */

@@ -1,5 +1,5 @@
-import { vendorSlug, VENDORS, type Vendor } from '../domain/vendor.js';
-import { manifestFor } from '../sources/index.js';
+import { vendorSlug, type Vendor } from '../domain/vendor.js';
+import { manifestFor, registeredVendors } from '../sources/index.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import type { HubConfig } from './hub-config.js';
 import { ConfigError, describeIssues } from './load-config.js';
@@ -72,7 +72,7 @@ export function plannedSandboxes(config: HubConfig, configured: SourceConfig[]):
   const mode = config.sandboxes ?? 'none';
   if (mode === 'none') return [];
   const taken = new Set(configured.map((s) => s.vendor));
-  return VENDORS
-    .filter((vendor) => manifestFor(vendor) && (mode === 'all' || !taken.has(vendor)))
+  return registeredVendors()
+    .filter((vendor) => mode === 'all' || !taken.has(vendor))
     .map((vendor) => ({ vendor, name: mode === 'all' || !configured.some((s) => s.name === vendorSlug(vendor)) ? vendorSlug(vendor) : `${vendorSlug(vendor)}-sandbox` }));
 }

@@ -1,16 +1,18 @@
-/** Every vendor socgraph can connect to. The names are part of the GraphQL contract. */
-export enum Vendor {
-  SECUREWORKS_CTP = 'SECUREWORKS_CTP',
-  IBM_RESILIENT = 'IBM_RESILIENT',
-  CYWARE_CTIX = 'CYWARE_CTIX',
-  CYWARE_CFTR = 'CYWARE_CFTR',
-  IVANTI_ITSM = 'IVANTI_ITSM',
-  ABUSEIPDB = 'ABUSEIPDB',
-  HYBRID_ANALYSIS = 'HYBRID_ANALYSIS',
-  VIRUSTOTAL = 'VIRUSTOTAL',
-}
+declare const vendorBrand: unique symbol;
 
-export const VENDORS = Object.values(Vendor) as Vendor[];
+/**
+ * A vendor's id, e.g. `IVANTI_ITSM`: stored in the database and a value of the GraphQL `Vendor` enum, so an id never
+ * changes once released. Each vendor declares its own, in its folder (`src/sources/<vendor>/vendor-id.ts`); which
+ * vendors exist is the registered manifests (`registeredManifests()`, src/sources/index.ts). Adding a vendor edits
+ * nothing here.
+ */
+export type Vendor = string & { readonly [vendorBrand]: true };
+
+/** Declares a vendor's id: upper snake case (a GraphQL enum value), e.g. `vendorId('IVANTI_ITSM')`. */
+export function vendorId<const Id extends string>(id: Id): Id & Vendor {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(id)) throw new Error(`vendor id '${id}': upper-case letters, digits and underscores`);
+  return id as Id & Vendor;
+}
 
 /** Kebab-case folder/config name of a vendor, e.g. SECUREWORKS_CTP -> secureworks-ctp. */
 export function vendorSlug(vendor: Vendor): string {

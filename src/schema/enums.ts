@@ -1,7 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 import { IndicatorType } from '../domain/model.js';
-import { Vendor } from '../domain/vendor.js';
+import type { Vendor as VendorId } from '../domain/vendor.js';
 import { SyncEventKind } from '../events/sync-event-kind.js';
+import { registeredVendors } from '../sources/index.js';
 
 export enum TicketStatus { OPEN = 'OPEN', IN_PROGRESS = 'IN_PROGRESS', PENDING = 'PENDING', CLOSED = 'CLOSED' }
 export enum IncidentStatus { OPEN = 'OPEN', CLOSED = 'CLOSED' }
@@ -13,6 +14,13 @@ export enum JobTrigger { SCHEDULE = 'SCHEDULE', MANUAL = 'MANUAL' }
 export enum Role { VIEWER = 'VIEWER', OPERATOR = 'OPERATOR', ADMIN = 'ADMIN' }
 export enum SightingSubjectType { TICKET = 'TICKET', INCIDENT = 'INCIDENT', THREAT_DATA = 'THREAT_DATA' }
 export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
+
+/**
+ * The GraphQL `Vendor` enum: one value per registered manifest (src/sources/index.ts), in registration order, each
+ * value its vendor's id. Fields and arguments name it as `() => Vendor`; their TypeScript type is the domain's id.
+ */
+export const Vendor: Readonly<Record<string, VendorId>> = Object.fromEntries(registeredVendors().map((id) => [id, id]));
+export type Vendor = VendorId;
 
 registerEnumType(Vendor, { name: 'Vendor', description: 'A vendor socgraph connects to' });
 registerEnumType(SyncEventKind, { name: 'SyncEventKind', description: 'What a sync event records' });
@@ -28,4 +36,4 @@ registerEnumType(Role, { name: 'Role', description: 'VIEWER: queries and subscri
 registerEnumType(SightingSubjectType, { name: 'SightingSubjectType' });
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
-export { IndicatorType, Vendor, SyncEventKind };
+export { IndicatorType, SyncEventKind };

@@ -11,21 +11,31 @@ import { virusTotalManifest } from './virustotal/manifest.js';
 
 /**
  * The vendors the hub knows. Adding a vendor = its folder under src/sources/ and src/sandbox/ plus one line here.
+ * This list is the set of vendors: the config accepts these ids, and the GraphQL `Vendor` enum has one value per
+ * manifest, in this order (a new vendor goes last, so the printed schema only gains a line).
  */
 const manifests: VendorManifest[] = [
   // registered vendors (one line each):
+  secureworksCtpManifest,
+  ibmResilientManifest,
+  cywareCtixManifest,
+  cywareCftrManifest,
   ivantiItsmManifest,
   abuseIpdbManifest,
   hybridAnalysisManifest,
   virusTotalManifest,
-  cywareCtixManifest,
-  cywareCftrManifest,
-  secureworksCtpManifest,
-  ibmResilientManifest,
 ];
+
+const duplicate = manifests.find((m, index) => manifests.findIndex((other) => other.vendor === m.vendor) !== index);
+if (duplicate) throw new Error(`two registered manifests declare vendor ${duplicate.vendor}`);
 
 export function registeredManifests(): VendorManifest[] {
   return manifests;
+}
+
+/** The registered vendors' ids, in registration order. */
+export function registeredVendors(): Vendor[] {
+  return manifests.map((m) => m.vendor);
 }
 
 export function manifestFor(vendor: Vendor): VendorManifest | undefined {

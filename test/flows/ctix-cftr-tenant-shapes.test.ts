@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Vendor } from '../../src/domain/vendor.js';
+import { CYWARE_CFTR } from '../../src/sources/cyware-cftr/vendor-id.js';
+import { CYWARE_CTIX } from '../../src/sources/cyware-ctix/vendor-id.js';
 import { createCywareCftrSandbox } from '../../src/sandbox/cyware-cftr/index.js';
 import { createCywareCtixSandbox } from '../../src/sandbox/cyware-ctix/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
@@ -27,8 +28,8 @@ beforeAll(async () => {
     config: {
       sandboxes: 'none',
       sources: [
-        { name: 'ctix', vendor: Vendor.CYWARE_CTIX, baseUrl: ctix.apiUrl, credentials: { accessId: 'SHAPES_CTIX_ID', secretKey: 'SHAPES_CTIX_SECRET' }, timeoutMs: 5_000 },
-        { name: 'cftr', vendor: Vendor.CYWARE_CFTR, baseUrl: cftr.apiUrl, credentials: { accessId: 'SHAPES_CFTR_ID', secretKey: 'SHAPES_CFTR_SECRET' }, timeoutMs: 1_500 },
+        { name: 'ctix', vendor: CYWARE_CTIX, baseUrl: ctix.apiUrl, credentials: { accessId: 'SHAPES_CTIX_ID', secretKey: 'SHAPES_CTIX_SECRET' }, timeoutMs: 5_000 },
+        { name: 'cftr', vendor: CYWARE_CFTR, baseUrl: cftr.apiUrl, credentials: { accessId: 'SHAPES_CFTR_ID', secretKey: 'SHAPES_CFTR_SECRET' }, timeoutMs: 1_500 },
       ],
     },
   });

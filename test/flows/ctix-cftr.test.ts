@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Vendor } from '../../src/domain/vendor.js';
+import { CYWARE_CFTR } from '../../src/sources/cyware-cftr/vendor-id.js';
+import { CYWARE_CTIX } from '../../src/sources/cyware-ctix/vendor-id.js';
 import { createCywareCftrSandbox } from '../../src/sandbox/cyware-cftr/index.js';
 import { createCywareCtixSandbox } from '../../src/sandbox/cyware-ctix/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
@@ -30,10 +31,10 @@ beforeAll(async () => {
     config: {
       sandboxes: 'none',
       sources: [
-        { name: 'ctix', vendor: Vendor.CYWARE_CTIX, baseUrl: ctix.apiUrl, credentials: ctixCredentials, timeoutMs: 5_000 },
-        { name: 'ctix-tls', vendor: Vendor.CYWARE_CTIX, baseUrl: ctixTls.apiUrl, credentials: ctixCredentials, tlsVerify: true },
-        { name: 'ctix-tls-off', vendor: Vendor.CYWARE_CTIX, baseUrl: ctixTls.apiUrl, credentials: ctixCredentials, tlsVerify: false },
-        { name: 'cftr', vendor: Vendor.CYWARE_CFTR, baseUrl: cftr.apiUrl, credentials: { accessId: 'FLOW2_CFTR_ID', secretKey: 'FLOW2_CFTR_SECRET' }, timeoutMs: 5_000 },
+        { name: 'ctix', vendor: CYWARE_CTIX, baseUrl: ctix.apiUrl, credentials: ctixCredentials, timeoutMs: 5_000 },
+        { name: 'ctix-tls', vendor: CYWARE_CTIX, baseUrl: ctixTls.apiUrl, credentials: ctixCredentials, tlsVerify: true },
+        { name: 'ctix-tls-off', vendor: CYWARE_CTIX, baseUrl: ctixTls.apiUrl, credentials: ctixCredentials, tlsVerify: false },
+        { name: 'cftr', vendor: CYWARE_CFTR, baseUrl: cftr.apiUrl, credentials: { accessId: 'FLOW2_CFTR_ID', secretKey: 'FLOW2_CFTR_SECRET' }, timeoutMs: 5_000 },
       ],
     },
   });

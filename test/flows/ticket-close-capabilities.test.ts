@@ -1,4 +1,4 @@
-import { Vendor } from '../../src/domain/vendor.js';
+import { IVANTI_ITSM } from '../../src/sources/ivanti-itsm/vendor-id.js';
 import type { RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { secureworksCtpManifest } from '../../src/sources/secureworks-ctp/manifest.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
@@ -107,7 +107,7 @@ describe('incidentClose on a platform without incidents.close', () => {
 
 describe('typed vendor clients', () => {
   it('refuses a client asked for with another vendor manifest than the source has', () => {
-    const ivantiSource = hub.services.sources.ofVendor(Vendor.IVANTI_ITSM)[0]!;
+    const ivantiSource = hub.services.sources.ofVendor(IVANTI_ITSM)[0]!;
     expect(() => hub.services.sources.client(ivantiSource.config.name, secureworksCtpManifest)).toThrow(/is a IVANTI_ITSM source, not SECUREWORKS_CTP/);
     expect(hub.services.sources.port(ivantiSource.config.name, 'tickets')?.close).toBeInstanceOf(Function);
     expect(hub.services.sources.port(ivantiSource.config.name, 'incidents')).toBeUndefined();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadHubConfig, parseHubConfig } from '../../src/config/load-config.js';
 import { plannedSandboxes, resolveConfiguredSources } from '../../src/config/resolve-sources.js';
-import { VENDORS } from '../../src/domain/vendor.js';
+import { registeredVendors } from '../../src/sources/index.js';
 
 describe('hub config', () => {
   it('means "everything on sandboxes" when there is no file', () => {
@@ -21,7 +21,7 @@ describe('hub config', () => {
     expect(config.server.port).toBe(4555);
     expect(config.server.host).toBe('127.0.0.1');
     expect(config.sandboxes).toBe('missing');
-    expect(plannedSandboxes(config, []).map((p) => p.vendor)).toEqual(VENDORS);
+    expect(plannedSandboxes(config, []).map((p) => p.vendor)).toEqual(registeredVendors());
     writeFileSync(file, 'sandboxes: none\n');
     expect(loadHubConfig(file, {}).config.sandboxes).toBe('none');
   });
@@ -76,7 +76,7 @@ describe('hub config', () => {
 
   it('names the key at fault in a bad file', () => {
     expect(() => parseHubConfig('server:\n  port: "high"\n', 'hub.yaml')).toThrow(/server\.port/);
-    expect(() => parseHubConfig('sources:\n  - vendor: NOPE\n    baseUrl: https://x\n', 'hub.yaml')).toThrow(/sources\.0\.vendor/);
+    expect(() => parseHubConfig('sources:\n  - vendor: NOPE\n    baseUrl: https://x\n', 'hub.yaml')).toThrow(/sources\.0\.vendor: Invalid option: expected one of .*"IVANTI_ITSM"/);
     expect(() => parseHubConfig('surprise: true\n', 'hub.yaml')).toThrow(ConfigError);
     expect(() => parseHubConfig('server: [unclosed\n', 'hub.yaml')).toThrow(/not valid YAML/);
   });

@@ -1,4 +1,7 @@
-import { Vendor } from '../../src/domain/vendor.js';
+import type { Vendor } from '../../src/domain/vendor.js';
+import { CYWARE_CFTR } from '../../src/sources/cyware-cftr/vendor-id.js';
+import { IBM_RESILIENT } from '../../src/sources/ibm-resilient/vendor-id.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { SyncEventKind } from '../../src/events/sync-event-kind.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { subscribe } from '../support/subscribe.js';
@@ -19,7 +22,7 @@ const SUBSCRIPTION = `subscription($after: String, $kinds: [SyncEventKind!], $ve
 
 type Received = { syncEvents: { cursor: string; kind: string; vendor: string | null; message: string } };
 
-function publish(n: number, prefix: string, kind = SyncEventKind.TICKET_IMPORTED, vendor: Vendor | null = Vendor.SECUREWORKS_CTP) {
+function publish(n: number, prefix: string, kind = SyncEventKind.TICKET_IMPORTED, vendor: Vendor | null = SECUREWORKS_CTP) {
   return hub.services.events.publish(Array.from({ length: n }, (_, i) => ({ kind, vendor, message: `${prefix}-${i}` })));
 }
 
@@ -71,13 +74,13 @@ describe('syncEvents subscription', () => {
 
   it('filters by kind and vendor, stored and live alike', async () => {
     const [marker] = await publish(1, 'm');
-    await publish(2, 'closed', SyncEventKind.INCIDENT_CLOSED, Vendor.IBM_RESILIENT);
-    await publish(2, 'other', SyncEventKind.TICKET_IMPORTED, Vendor.SECUREWORKS_CTP);
+    await publish(2, 'closed', SyncEventKind.INCIDENT_CLOSED, IBM_RESILIENT);
+    await publish(2, 'other', SyncEventKind.TICKET_IMPORTED, SECUREWORKS_CTP);
     const subscriber = subscribe<Received>(hub.http.wsUrl, hub.tokens.VIEWER, SUBSCRIPTION,
       { after: marker.cursor, kinds: ['INCIDENT_CLOSED'], vendor: 'IBM_RESILIENT' });
     await subscriber.waitFor(2);
-    await publish(1, 'closed-live', SyncEventKind.INCIDENT_CLOSED, Vendor.IBM_RESILIENT);
-    await publish(1, 'ignored', SyncEventKind.INCIDENT_CLOSED, Vendor.CYWARE_CFTR);
+    await publish(1, 'closed-live', SyncEventKind.INCIDENT_CLOSED, IBM_RESILIENT);
+    await publish(1, 'ignored', SyncEventKind.INCIDENT_CLOSED, CYWARE_CFTR);
     await subscriber.waitFor(3);
     await new Promise((r) => setTimeout(r, 300));
     expect(subscriber.received.map((e) => e.syncEvents.message)).toEqual(['closed-0', 'closed-1', 'closed-live-0']);
@@ -86,7 +89,7 @@ describe('syncEvents subscription', () => {
 
   it("follows one object's events (subjectId), stored and live alike", async () => {
     const subject = (n: number) => `VGlja2V0OnN1YmplY3Qt${n}`;
-    const about = (n: number, message: string) => hub.services.events.publish({ kind: SyncEventKind.TICKET_UPDATED, vendor: Vendor.SECUREWORKS_CTP, subjectId: subject(n), message });
+    const about = (n: number, message: string) => hub.services.events.publish({ kind: SyncEventKind.TICKET_UPDATED, vendor: SECUREWORKS_CTP, subjectId: subject(n), message });
     const [marker] = await publish(1, 'marker');
     await about(1, 'one-stored');
     await about(2, 'two-stored');

@@ -1,4 +1,4 @@
-import { Vendor } from '../../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { SyncEventKind } from '../../src/events/sync-event-kind.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
@@ -12,7 +12,7 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const event = (message: string) => ({ kind: SyncEventKind.TICKET_UPDATED, vendor: Vendor.SECUREWORKS_CTP, message });
+const event = (message: string) => ({ kind: SyncEventKind.TICKET_UPDATED, vendor: SECUREWORKS_CTP, message });
 
 describe('event log: concurrent publishing', () => {
   it('gives each of many concurrent callers its own events, stored in its order, with cursors in commit order', async () => {

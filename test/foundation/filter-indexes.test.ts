@@ -1,5 +1,5 @@
 import type { Logger, QueryRunner } from 'typeorm';
-import { Vendor } from '../../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { toGlobalId } from '../../src/domain/global-id.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
@@ -16,7 +16,7 @@ const counts: Array<{ sql: string; parameters: unknown[] }> = [];
 beforeAll(async () => {
   hub = await startTestHub();
   await hub.services.sources.register([{
-    name: 'ctp-idx', vendor: Vendor.SECUREWORKS_CTP, baseUrl: 'http://127.0.0.1:1/api', enabled: true, sandbox: true, tlsVerify: true,
+    name: 'ctp-idx', vendor: SECUREWORKS_CTP, baseUrl: 'http://127.0.0.1:1/api', enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 0, timeoutMs: 1000, credentials: {}, settings: {},
   }]);
   sourceId = toGlobalId('Source', hub.services.sources.get('ctp-idx')!.entity.id);

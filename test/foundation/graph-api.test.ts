@@ -1,6 +1,6 @@
 import { TicketEntity } from '../../src/store/entities/index.js';
 import { toGlobalId } from '../../src/domain/global-id.js';
-import { Vendor } from '../../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 let hub: TestHub;
@@ -9,7 +9,7 @@ let sourceId: string;
 beforeAll(async () => {
   hub = await startTestHub();
   await hub.services.sources.register([{
-    name: 'ctp-test', vendor: Vendor.SECUREWORKS_CTP, baseUrl: 'http://127.0.0.1:1/api', enabled: true, sandbox: true, tlsVerify: true,
+    name: 'ctp-test', vendor: SECUREWORKS_CTP, baseUrl: 'http://127.0.0.1:1/api', enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 0, timeoutMs: 1000, credentials: { password: 'hunter2-secret' }, settings: {},
   }]);
   const source = hub.services.sources.get('ctp-test')!.entity;

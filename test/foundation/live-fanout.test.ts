@@ -1,5 +1,5 @@
 import { SyncEventKind } from '../../src/events/sync-event-kind.js';
-import { Vendor } from '../../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { payloadOf, rawSubscribe, type RawSubscriber } from '../support/raw-graphql-ws.js';
 import { subscribe } from '../support/subscribe.js';
@@ -23,7 +23,7 @@ type Received = { syncEvents: { cursor: string; message: string } };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function publish(kind: SyncEventKind, messages: string[], details: Record<string, unknown> = {}) {
-  return hub.services.events.publish(messages.map((message) => ({ kind, vendor: Vendor.SECUREWORKS_CTP, message, details })));
+  return hub.services.events.publish(messages.map((message) => ({ kind, vendor: SECUREWORKS_CTP, message, details })));
 }
 
 async function metric(name: string): Promise<number> {

@@ -32,6 +32,11 @@ describe('a hub with no vendor configuration (what npm start runs)', () => {
     }
   });
 
+  it('has a GraphQL Vendor value per registered manifest, each its id', async () => {
+    const data = await hub.query<{ __type: { enumValues: Array<{ name: string }> } }>('{ __type(name: "Vendor") { enumValues { name } } }');
+    expect(data.__type.enumValues.map((v) => v.name).sort()).toEqual(registeredManifests().map((m) => m.vendor).sort());
+  });
+
   it('creates a development ADMIN token for the run', async () => {
     expect(hub.developmentToken).toMatch(/^sgt_/);
     const me = await hub.query('{ viewer { name role } }', undefined, hub.developmentToken!);

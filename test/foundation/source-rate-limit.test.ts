@@ -1,4 +1,4 @@
-import { Vendor } from '../../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { QuotaScheduler } from '../../src/enrichment/quota-scheduler.js';
 import { quotaWindows } from '../../src/enrichment/quota-windows.js';
 import { createSecureworksCtpSandbox } from '../../src/sandbox/secureworks-ctp/index.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   hub = await startTestHub({
     config: {
       sources: [{
-        name: 'ctp-limited', vendor: Vendor.SECUREWORKS_CTP, baseUrl: ctp.apiUrl, pollIntervalSeconds: 0,
+        name: 'ctp-limited', vendor: SECUREWORKS_CTP, baseUrl: ctp.apiUrl, pollIntervalSeconds: 0,
         credentials: { username: 'RATE_CTP_USER', password: 'RATE_CTP_PASSWORD' }, rateLimit: { perDay: 3 },
       }],
     },

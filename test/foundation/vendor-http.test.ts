@@ -1,6 +1,6 @@
 import express from 'express';
 import { z } from 'zod';
-import { Vendor } from '../../src/domain/vendor.js';
+import { VIRUSTOTAL } from '../../src/sources/virustotal/vendor-id.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
 import { VendorError } from '../../src/sources/http/vendor-error.js';
@@ -13,7 +13,7 @@ let sandbox: RunningSandbox;
 /** A minimal vendor on the sandbox kit: echoes what it got, including (badly) the credential. */
 beforeAll(async () => {
   sandbox = await startSandbox({
-    vendor: Vendor.VIRUSTOTAL,
+    vendor: VIRUSTOTAL,
     basePath: '/api',
     devCredentials: { apiKey: SECRET },
     mount(app) {
@@ -42,7 +42,7 @@ beforeEach(async () => {
 
 function client(health = new SourceHealthTracker()) {
   return new VendorHttp({
-    vendor: Vendor.VIRUSTOTAL, sourceName: 'vt-test', baseUrl: sandbox.apiUrl, secrets: [SECRET], health,
+    vendor: VIRUSTOTAL, sourceName: 'vt-test', baseUrl: sandbox.apiUrl, secrets: [SECRET], health,
     authenticate: (request) => request.headers.set('x-apikey', SECRET), timeoutMs: 500, retries: 3, backoffLimitMs: 50, maxRetryAfterMs: 5_000,
   });
 }

@@ -6,7 +6,7 @@ import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
 import { VendorHttp } from '../../src/sources/http/vendor-http.js';
 import { VendorError } from '../../src/sources/http/vendor-error.js';
 import type { SourceConfig } from '../../src/sources/source-config.js';
-import { Vendor } from '../../src/domain/vendor.js';
+import { ABUSEIPDB } from '../../src/sources/abuseipdb/vendor-id.js';
 
 let sandbox: RunningSandbox;
 
@@ -18,7 +18,7 @@ beforeEach(() => fetch(`${sandbox.origin}/__sandbox/reset`, { method: 'POST' }))
 
 function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
-    name: 'abuseipdb-test', vendor: Vendor.ABUSEIPDB, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+    name: 'abuseipdb-test', vendor: ABUSEIPDB, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 0, timeoutMs: 2000, credentials: { ...sandbox.credentials }, settings: {}, ...overrides,
   };
 }
@@ -30,7 +30,7 @@ function control(method: string, path: string, body?: unknown) {
 /** The same client on fast backoffs, for the retry paths. */
 function fastClient(timeoutMs = 2000) {
   const http = new VendorHttp({
-    vendor: Vendor.ABUSEIPDB, sourceName: 'abuseipdb-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
+    vendor: ABUSEIPDB, sourceName: 'abuseipdb-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
     authenticate: (request) => { request.headers.set('Key', sandbox.credentials.apiKey!); },
   });
   return new AbuseIpdbClient(http);

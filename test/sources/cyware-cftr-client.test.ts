@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vendor } from '../../src/domain/vendor.js';
+import { CYWARE_CFTR } from '../../src/sources/cyware-cftr/vendor-id.js';
 import { createCywareCftrSandbox } from '../../src/sandbox/cyware-cftr/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { CftrClient, openApiUrl, type CftrClientOptions } from '../../src/sources/cyware-cftr/client.js';
@@ -216,7 +216,7 @@ describe('failures', () => {
 describe('manifest', () => {
   it('builds a working client from a source config', async () => {
     const cftr = cywareCftrManifest.createClient({
-      name: 'cftr-from-config', vendor: Vendor.CYWARE_CFTR, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+      name: 'cftr-from-config', vendor: CYWARE_CFTR, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
       pollIntervalSeconds: 0, timeoutMs: 2_000, credentials: { ...sandbox.credentials }, settings: { incidentUrlTemplate: 'https://respond.example/cftr/incidents/{unique_id}/' },
     }, { health: new SourceHealthTracker() });
     await expect(cftr.testConnectivity()).resolves.toBeUndefined();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vendor } from '../../src/domain/vendor.js';
+import { CYWARE_CTIX } from '../../src/sources/cyware-ctix/vendor-id.js';
 import { createCywareCtixSandbox } from '../../src/sandbox/cyware-ctix/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { CtixClient, type CtixClientOptions } from '../../src/sources/cyware-ctix/client.js';
@@ -267,7 +267,7 @@ describe('failures', () => {
 describe('manifest', () => {
   it('builds a working client from a source config', async () => {
     const ctix = cywareCtixManifest.createClient({
-      name: 'ctix-from-config', vendor: Vendor.CYWARE_CTIX, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+      name: 'ctix-from-config', vendor: CYWARE_CTIX, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
       pollIntervalSeconds: 0, timeoutMs: 2_000, credentials: { ...sandbox.credentials }, settings: {},
     }, { health: new SourceHealthTracker() });
     await expect(ctix.ping()).resolves.toBeUndefined();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Vendor } from '../../src/domain/vendor.js';
+import { CYWARE_CTIX } from '../../src/sources/cyware-ctix/vendor-id.js';
 import { VendorHttp } from '../../src/sources/http/vendor-http.js';
 import {
   openApiAuthenticator, openApiSignature, verifyOpenApiRequest, type VerifyOptions,
@@ -101,7 +101,7 @@ describe('signing through VendorHttp', () => {
   it('computes Expires per attempt: a retry after a backoff carries a new one', async () => {
     let clock = Date.now();
     const http = new VendorHttp({
-      vendor: Vendor.CYWARE_CTIX, sourceName: 'signing-test', baseUrl: origin, backoffLimitMs: 50, retries: 2,
+      vendor: CYWARE_CTIX, sourceName: 'signing-test', baseUrl: origin, backoffLimitMs: 50, retries: 2,
       authenticate: openApiAuthenticator({ accessId: ACCESS_ID, secretKey: SECRET }, {
         validitySeconds: 20,
         // Each signing advances the injected clock by 5 s, as a slow retry would.

@@ -6,7 +6,7 @@ import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
 import { VendorHttp } from '../../src/sources/http/vendor-http.js';
 import type { VendorError } from '../../src/sources/http/vendor-error.js';
 import type { SourceConfig } from '../../src/sources/source-config.js';
-import { Vendor } from '../../src/domain/vendor.js';
+import { HYBRID_ANALYSIS } from '../../src/sources/hybrid-analysis/vendor-id.js';
 
 let sandbox: RunningSandbox;
 
@@ -18,7 +18,7 @@ beforeEach(() => fetch(`${sandbox.origin}/__sandbox/reset`, { method: 'POST' }))
 
 function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
-    name: 'ha-test', vendor: Vendor.HYBRID_ANALYSIS, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+    name: 'ha-test', vendor: HYBRID_ANALYSIS, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 0, timeoutMs: 2000, credentials: { ...sandbox.credentials }, settings: {}, ...overrides,
   };
 }
@@ -30,7 +30,7 @@ function control(method: string, path: string, body?: unknown) {
 /** The same client on fast backoffs, for the retry paths. */
 function fastClient(timeoutMs = 2000) {
   return new HybridAnalysisClient(new VendorHttp({
-    vendor: Vendor.HYBRID_ANALYSIS, sourceName: 'ha-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
+    vendor: HYBRID_ANALYSIS, sourceName: 'ha-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
     authenticate: (request) => { request.headers.set('api-key', sandbox.credentials.apiKey!); },
   }));
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vendor } from '../../src/domain/vendor.js';
+import { IBM_RESILIENT } from '../../src/sources/ibm-resilient/vendor-id.js';
 import { createIbmResilientSandbox } from '../../src/sandbox/ibm-resilient/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
@@ -23,7 +23,7 @@ beforeEach(() => control('POST', '/reset'));
 function source(overrides: Partial<SourceConfig> = {}, target = sandbox): SourceConfig {
   return {
     name: 'soar-test',
-    vendor: Vendor.IBM_RESILIENT,
+    vendor: IBM_RESILIENT,
     baseUrl: target.apiUrl,
     enabled: true,
     sandbox: true,

@@ -8,7 +8,8 @@ import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
 import { VendorHttp } from '../../src/sources/http/vendor-http.js';
 import type { VendorError } from '../../src/sources/http/vendor-error.js';
 import type { SourceConfig } from '../../src/sources/source-config.js';
-import { Vendor } from '../../src/domain/vendor.js';
+import type { Vendor } from '../../src/domain/vendor.js';
+import { IVANTI_ITSM } from '../../src/sources/ivanti-itsm/vendor-id.js';
 
 let sandbox: RunningSandbox;
 
@@ -20,7 +21,7 @@ beforeEach(() => fetch(`${sandbox.origin}/__sandbox/reset`, { method: 'POST' }))
 
 function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
-    name: 'ivanti-test', vendor: Vendor.IVANTI_ITSM, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+    name: 'ivanti-test', vendor: IVANTI_ITSM, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 120, timeoutMs: 2000, credentials: { ...sandbox.credentials }, settings: {}, ...overrides,
   };
 }
@@ -28,7 +29,7 @@ function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
 /** The same client on fast backoffs, for the retry paths. */
 function fastClient(timeoutMs = 2000) {
   return new IvantiClient(new VendorHttp({
-    vendor: Vendor.IVANTI_ITSM, sourceName: 'ivanti-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
+    vendor: IVANTI_ITSM, sourceName: 'ivanti-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
     authenticate: (request) => { request.headers.set('Authorization', `rest_api_key=${sandbox.credentials.apiKey}`); },
   }));
 }

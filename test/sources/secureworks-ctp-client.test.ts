@@ -1,4 +1,4 @@
-import { Vendor } from '../../src/domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/kit/index.js';
 import { createSecureworksCtpSandbox } from '../../src/sandbox/secureworks-ctp/index.js';
 import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
@@ -19,7 +19,7 @@ beforeEach(() => control('POST', '/reset'));
 function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
     name: 'ctp-test',
-    vendor: Vendor.SECUREWORKS_CTP,
+    vendor: SECUREWORKS_CTP,
     baseUrl: sandbox.apiUrl,
     enabled: true,
     sandbox: true,

@@ -6,7 +6,7 @@ import { SourceHealthTracker } from '../../src/sources/health/source-health.js';
 import { VendorHttp } from '../../src/sources/http/vendor-http.js';
 import type { VendorError } from '../../src/sources/http/vendor-error.js';
 import type { SourceConfig } from '../../src/sources/source-config.js';
-import { Vendor } from '../../src/domain/vendor.js';
+import { VIRUSTOTAL } from '../../src/sources/virustotal/vendor-id.js';
 
 let sandbox: RunningSandbox;
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
 
 function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
-    name: 'vt-test', vendor: Vendor.VIRUSTOTAL, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
+    name: 'vt-test', vendor: VIRUSTOTAL, baseUrl: sandbox.apiUrl, enabled: true, sandbox: true, tlsVerify: true,
     pollIntervalSeconds: 0, timeoutMs: 2000, credentials: { ...sandbox.credentials }, settings: {}, ...overrides,
   };
 }
@@ -33,7 +33,7 @@ function control(method: string, path: string, body?: unknown) {
 /** The same client on fast backoffs, for the retry paths. */
 function fastClient(timeoutMs = 2000) {
   return new VirusTotalClient(new VendorHttp({
-    vendor: Vendor.VIRUSTOTAL, sourceName: 'vt-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
+    vendor: VIRUSTOTAL, sourceName: 'vt-fast', baseUrl: sandbox.apiUrl, timeoutMs, retries: 2, backoffLimitMs: 50,
     authenticate: (request) => { request.headers.set('x-apikey', sandbox.credentials.apiKey!); },
   }));
 }

@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { Vendor } from '../../src/domain/vendor.js';
+import { ABUSEIPDB } from '../../src/sources/abuseipdb/vendor-id.js';
+import { IBM_RESILIENT } from '../../src/sources/ibm-resilient/vendor-id.js';
+import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
+import { VIRUSTOTAL } from '../../src/sources/virustotal/vendor-id.js';
 import {
   AttachmentEntity, EnrichmentEntity, IncidentEntity, IncidentNoteEntity, IndicatorEntity, SightingEntity, TicketEntity,
   TicketIncidentEntity, WorklogEntity,
@@ -16,9 +19,9 @@ const at = (minutes: number) => new Date(base + minutes * 60_000);
 
 export async function seedDashboardRows(hub: TestHub): Promise<void> {
   await hub.services.sources.register([
-    { name: 'ctp', vendor: Vendor.SECUREWORKS_CTP, baseUrl: 'http://127.0.0.1:1/api', enabled: true, sandbox: true, tlsVerify: true,
+    { name: 'ctp', vendor: SECUREWORKS_CTP, baseUrl: 'http://127.0.0.1:1/api', enabled: true, sandbox: true, tlsVerify: true,
       pollIntervalSeconds: 0, timeoutMs: 1000, credentials: {}, settings: {} },
-    { name: 'soar', vendor: Vendor.IBM_RESILIENT, baseUrl: 'http://127.0.0.1:1/rest', enabled: true, sandbox: true, tlsVerify: true,
+    { name: 'soar', vendor: IBM_RESILIENT, baseUrl: 'http://127.0.0.1:1/rest', enabled: true, sandbox: true, tlsVerify: true,
       pollIntervalSeconds: 0, timeoutMs: 1000, credentials: {}, settings: {} },
   ]);
   const ctp = hub.services.sources.get('ctp')!.entity.id;
@@ -56,10 +59,10 @@ export async function seedDashboardRows(hub: TestHub): Promise<void> {
       });
       await db.getRepository(SightingEntity).save({ indicatorId: indicator.id, subjectType: 'INCIDENT', subjectId: incident.id, sourceId: soar, firstSeenAt: at(30 + k), lastSeenAt: at(300) });
       if (k) await db.getRepository(SightingEntity).save({ indicatorId: indicator.id, subjectType: 'TICKET', subjectId: lastTicket, sourceId: ctp, firstSeenAt: at(40), lastSeenAt: at(310) });
-      for (const provider of [Vendor.VIRUSTOTAL, Vendor.ABUSEIPDB]) {
+      for (const provider of [VIRUSTOTAL, ABUSEIPDB]) {
         await db.getRepository(EnrichmentEntity).save({
           indicatorId: indicator.id, provider, source: provider.toLowerCase(), verdict: 'MALICIOUS', score: 80, summary: `${provider} ${k}`, details: { engines: k + 1 },
-          link: k ? `https://example.test/${n}` : null, notFound: provider === Vendor.ABUSEIPDB && !k, fetchedAt: at(300), expiresAt: at(900),
+          link: k ? `https://example.test/${n}` : null, notFound: provider === ABUSEIPDB && !k, fetchedAt: at(300), expiresAt: at(900),
         });
       }
     }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CFTR } from '../../sources/cyware-cftr/vendor-id.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { childLogger } from '../../observability/logger.js';
 import { badUserInput, DomainError } from '../../domain/errors.js';
@@ -209,7 +209,7 @@ export class CftrIncidentCreator {
     try {
       await this.hub.events.publish({
         kind: SyncEventKind.INCIDENT_CREATED,
-        vendor: Vendor.CYWARE_CFTR,
+        vendor: CYWARE_CFTR,
         subjectId: toGlobalId('Incident', recorded.incidentId),
         message: `Respond incident ${name} created from Intel Exchange ${plan.kind.toLowerCase().replace('_', ' ')}: ` +
           `${plan.linked.length} indicators linked, ${plan.skipped.length} skipped`,

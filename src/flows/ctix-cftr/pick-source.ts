@@ -1,4 +1,6 @@
-import { Vendor } from '../../domain/vendor.js';
+import type { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CFTR } from '../../sources/cyware-cftr/vendor-id.js';
+import { CYWARE_CTIX } from '../../sources/cyware-ctix/vendor-id.js';
 import { badUserInput } from '../../domain/errors.js';
 import type { HubServices } from '../../services/hub-services.js';
 import type { RegisteredSource } from '../../services/source-registry.js';
@@ -31,5 +33,5 @@ function checkEnabled(source: RegisteredSource, argument: string): RegisteredSou
   return source;
 }
 
-export const CTIX = Vendor.CYWARE_CTIX;
-export const CFTR = Vendor.CYWARE_CFTR;
+export const CTIX = CYWARE_CTIX;
+export const CFTR = CYWARE_CFTR;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from '../../sources/ibm-resilient/vendor-id.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import type { CloseFollowUp, ClosedIncident } from '../../services/close-service.js';
 import { resilientIncident } from '../../sources/ibm-resilient/wire.js';
@@ -16,7 +17,7 @@ import { CtpTicketSync } from './ticket-sync.js';
  */
 export const ctpResilientCloseFollowUp: CloseFollowUp = {
   async afterTicketClosed({ hub, source, ticket, closed }, events) {
-    if (source.config.vendor !== Vendor.SECUREWORKS_CTP) return;
+    if (source.config.vendor !== SECUREWORKS_CTP) return;
     const links = await hub.dataSource.getRepository(TicketIncidentEntity).find({ where: { ticketId: ticket.id } });
     if (links.length === 0) return;
     const pair = ctpResilientPair(hub.sources, source);
@@ -26,7 +27,7 @@ export const ctpResilientCloseFollowUp: CloseFollowUp = {
   },
 
   async afterIncidentClosed(closed) {
-    if (closed.source.config.vendor !== Vendor.IBM_RESILIENT) return;
+    if (closed.source.config.vendor !== IBM_RESILIENT) return;
     const pair = await pairOfIncident(closed);
     if (pair) await closeTicketOfIncident(pair, closed.hub.dataSource, closed.hub.events, resilientIncident.parse(closed.closed.wire));
   },
@@ -49,6 +50,6 @@ async function closeLinkedIncidents(
 async function pairOfIncident({ hub, incident }: ClosedIncident): Promise<CtpResilientPair | undefined> {
   const link = await hub.dataSource.getRepository(TicketIncidentEntity).findOne({ where: { incidentId: incident.id } });
   const ticket = link ? await hub.dataSource.getRepository(TicketEntity).findOneBy({ id: link.ticketId }) : null;
-  const ctpSource = ticket ? hub.sources.byId(ticket.sourceId) : hub.sources.ofVendor(Vendor.SECUREWORKS_CTP)[0];
+  const ctpSource = ticket ? hub.sources.byId(ticket.sourceId) : hub.sources.ofVendor(SECUREWORKS_CTP)[0];
   return ctpSource ? ctpResilientPair(hub.sources, ctpSource) : undefined;
 }

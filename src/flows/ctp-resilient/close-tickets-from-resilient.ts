@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Vendor } from '../../domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import type { EventLog } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { toGlobalId } from '../../domain/global-id.js';
@@ -78,7 +78,7 @@ async function closeTicketIfOpen(pair: CtpResilientPair, dataSource: DataSource,
       const closed = await pair.ctp.getTicket(ticketId, { includeWorklogs: true });
       const { ticketId: storedId } = await mirrorTicket(dataSource, pair.ctpSource.entity.id, ticketFromCtp(closed));
       await events.publish({
-        kind: SyncEventKind.TICKET_CLOSED, vendor: Vendor.SECUREWORKS_CTP, subjectId: toGlobalId('Ticket', storedId),
+        kind: SyncEventKind.TICKET_CLOSED, vendor: SECUREWORKS_CTP, subjectId: toGlobalId('Ticket', storedId),
         message: `closed CTP ticket ${ticketId} (${closeCode}): Resilient incident ${incident.id} was closed`,
         details: { ticketId, closeCode, incidentId: incident.id },
       });

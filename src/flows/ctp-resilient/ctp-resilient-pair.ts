@@ -1,4 +1,5 @@
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from '../../sources/ibm-resilient/vendor-id.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import type { RegisteredSource, SourceRegistry } from '../../services/source-registry.js';
 import type { IbmResilientClient } from '../../sources/ibm-resilient/client.js';
 import type { SecureworksCtpClient } from '../../sources/secureworks-ctp/client.js';
@@ -22,7 +23,7 @@ const templatesBySource = new WeakMap<RegisteredSource, TicketTemplates>();
 /** The pair for a CTP source: its `resilientSource` setting, or the only Resilient source configured. */
 export function ctpResilientPair(sources: SourceRegistry, ctpSource: RegisteredSource): CtpResilientPair {
   const settings = ctpResilientSettings.parse(ctpSource.config.settings);
-  const resilientSource = sources.partnerOf(ctpSource, Vendor.IBM_RESILIENT, settings.resilientSource, 'settings.resilientSource');
+  const resilientSource = sources.partnerOf(ctpSource, IBM_RESILIENT, settings.resilientSource, 'settings.resilientSource');
   let templates = templatesBySource.get(ctpSource);
   if (!templates) {
     templates = new TicketTemplates(settings.templates, settings.timeZone);
@@ -40,5 +41,5 @@ export function ctpResilientPair(sources: SourceRegistry, ctpSource: RegisteredS
 
 /** Enabled CTP sources, each with its pair. */
 export function ctpResilientPairs(sources: SourceRegistry): CtpResilientPair[] {
-  return sources.ofVendor(Vendor.SECUREWORKS_CTP).filter((s) => s.config.enabled).map((s) => ctpResilientPair(sources, s));
+  return sources.ofVendor(SECUREWORKS_CTP).filter((s) => s.config.enabled).map((s) => ctpResilientPair(sources, s));
 }

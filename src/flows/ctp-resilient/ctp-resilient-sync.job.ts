@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { Vendor } from '../../domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import type { HubServices } from '../../services/hub-services.js';
@@ -46,8 +46,8 @@ export function ctpResilientSyncJob(hub: Omit<HubServices, 'jobs'>): JobDefiniti
   return {
     name: CTP_RESILIENT_SYNC,
     description: 'Secureworks CTP tickets into IBM Resilient incidents (notes, attachments, updates, closes) and Resilient closes back to CTP',
-    intervalSeconds: hub.sources.pollInterval([Vendor.SECUREWORKS_CTP]),
-    pollsVendors: [Vendor.SECUREWORKS_CTP],
+    intervalSeconds: hub.sources.pollInterval([SECUREWORKS_CTP]),
+    pollsVendors: [SECUREWORKS_CTP],
     async run(ctx) {
       const totals: RunTotals = { tickets: 0, acknowledged: 0, failed: 0, mirroredOnly: 0, incidentsCreated: 0, incidentsClosed: 0, incidentsReopened: 0, notesAdded: 0, attachmentsAdded: 0, ticketsClosed: 0, pages: 0 };
       const cursors = (await ctx.getCursor<Record<string, SourceCursor>>()) ?? {};
@@ -147,7 +147,7 @@ async function failureEvent(hub: Omit<HubServices, 'jobs'>, pair: CtpResilientPa
   log.warn({ ticketId: ticket.ticketId, err: message }, 'CTP ticket sync failed; it stays unacknowledged and is retried next run');
   const row = await hub.dataSource.getRepository(TicketEntity).findOne({ where: { sourceId: pair.ctpSource.entity.id, externalId: ticket.ticketId } });
   return {
-    kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.SECUREWORKS_CTP, subjectId: row ? toGlobalId('Ticket', row.id) : null,
+    kind: SyncEventKind.SYNC_FAILED, vendor: SECUREWORKS_CTP, subjectId: row ? toGlobalId('Ticket', row.id) : null,
     message: `CTP ticket ${ticket.ticketId} not synced: ${message}`.slice(0, 1000),
     details: { ticketId: ticket.ticketId, version: ticket.version, error: message.slice(0, 2000) },
   };

@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../domain/global-id.js';
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from '../../sources/ibm-resilient/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import type { ResilientIncident } from '../../sources/ibm-resilient/wire.js';
@@ -35,7 +35,7 @@ export class IncidentCloser {
       const fallback = this.pair.settings.defaultCloseCode;
       changes.set('scwx_ctp_close_code', fallback);
       events.push({
-        kind: SyncEventKind.SYNC_WARNING, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+        kind: SyncEventKind.SYNC_WARNING, vendor: IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
         message: `CTP ticket ${wire.ticketId} closed with reason '${code ?? ''}', not a Resilient close code; closed incident ${incident.externalId} with '${fallback}'`,
         details: { ticketId: wire.ticketId, reason: code ?? null, usedCloseCode: fallback },
       });
@@ -45,7 +45,7 @@ export class IncidentCloser {
     // The hub caused this close: the Resilient→CTP close pass must never act on it.
     await markCloseHandled(this.sql, incident.id, true);
     events.push({
-      kind: SyncEventKind.INCIDENT_CLOSED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+      kind: SyncEventKind.INCIDENT_CLOSED, vendor: IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
       message: `closed Resilient incident ${incident.externalId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
       details: { incidentId: incident.externalId, ticketId: wire.ticketId, closeCode: changes.get('scwx_ctp_close_code') },
     });

@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from '../../sources/ibm-resilient/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { CtpResilientEventKind } from './event-kinds.js';
 import { toGlobalId } from '../../domain/global-id.js';
@@ -30,7 +30,7 @@ export async function planReopen(db: Queryable, incident: { uuid: string; linked
 export async function reopened(db: Queryable, incidentUuid: string, incidentId: number, wire: CtpTicket): Promise<SyncEventInput> {
   await markCloseHandled(db, incidentUuid, false);
   return {
-    kind: CtpResilientEventKind.INCIDENT_REOPENED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incidentUuid),
+    kind: CtpResilientEventKind.INCIDENT_REOPENED, vendor: IBM_RESILIENT, subjectId: toGlobalId('Incident', incidentUuid),
     message: `reopened Resilient incident ${incidentId}: CTP ticket ${wire.ticketId} is ${wire.status}`,
     details: { incidentId, ticketId: wire.ticketId, status: wire.status },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Vendor } from '../../domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import { secureworksCtpSettings } from '../../sources/secureworks-ctp/manifest.js';
 import type { FlowSourceSettings } from '../flow-module.js';
 
@@ -30,7 +30,7 @@ export const ctpResilientShape = {
   concurrency: z.number().int().min(1).max(32).default(8),
 };
 
-export const ctpResilientSourceSettings: FlowSourceSettings = { vendor: Vendor.SECUREWORKS_CTP, shape: ctpResilientShape };
+export const ctpResilientSourceSettings: FlowSourceSettings = { vendor: SECUREWORKS_CTP, shape: ctpResilientShape };
 
 /** A CTP source's settings as the sync reads them: the vendor's keys and the flow's. */
 export const ctpResilientSettings = secureworksCtpSettings.extend(ctpResilientShape);

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from '../../sources/ibm-resilient/vendor-id.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { toGlobalId } from '../../domain/global-id.js';
@@ -104,7 +105,7 @@ export class CtpTicketSync {
     if (mirrored.changed) {
       events.push({
         kind: mirrored.created ? SyncEventKind.TICKET_IMPORTED : SyncEventKind.TICKET_UPDATED,
-        vendor: Vendor.SECUREWORKS_CTP, subjectId: ticketGid,
+        vendor: SECUREWORKS_CTP, subjectId: ticketGid,
         message: `${mirrored.created ? 'imported' : 'updated'} CTP ticket ${wire.ticketId} (${wire.status})`,
         details: { ticketId: wire.ticketId, version: wire.version, status: wire.status },
       });
@@ -176,7 +177,7 @@ export class CtpTicketSync {
           outcome.incidentReopened = true;
         }
         events.push({
-          kind: SyncEventKind.INCIDENT_UPDATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+          kind: SyncEventKind.INCIDENT_UPDATED, vendor: IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
           message: `updated Resilient incident ${incidentId} from CTP ticket ${wire.ticketId}`, details: { incidentId, ticketId: wire.ticketId },
         });
       }
@@ -267,7 +268,7 @@ export class CtpTicketSync {
       log.notesDone.push({ originKey, externalId: String(comment.id), body });
       log.notesAdded += 1;
       log.events.push((gid) => ({
-        kind: SyncEventKind.NOTE_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: gid,
+        kind: SyncEventKind.NOTE_ADDED, vendor: IBM_RESILIENT, subjectId: gid,
         message: `added note for CTP worklog ${worklogKey(worklog)} of ${wire.ticketId}`,
         details: { incidentId, noteId: comment.id, worklog: worklogKey(worklog) },
       }));
@@ -292,7 +293,7 @@ export class CtpTicketSync {
       log.filesDone.push({ originKey, externalId: String(uploaded.id), size: uploaded.size ?? file.content.length, contentType: uploaded.content_type ?? null });
       log.attachmentsAdded += 1;
       log.events.push((gid) => ({
-        kind: SyncEventKind.ATTACHMENT_ADDED, vendor: Vendor.IBM_RESILIENT, subjectId: gid,
+        kind: SyncEventKind.ATTACHMENT_ADDED, vendor: IBM_RESILIENT, subjectId: gid,
         message: `copied attachment ${name} of CTP ticket ${wire.ticketId}`, details: { incidentId, attachmentId: uploaded.id, name },
       }));
     }
@@ -300,7 +301,7 @@ export class CtpTicketSync {
 
   private createdEvent(wire: CtpTicket, remote: ResilientIncident, incident: StoredIncident, ticketGid: string): SyncEventInput {
     return {
-      kind: SyncEventKind.INCIDENT_CREATED, vendor: Vendor.IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
+      kind: SyncEventKind.INCIDENT_CREATED, vendor: IBM_RESILIENT, subjectId: toGlobalId('Incident', incident.id),
       message: `created Resilient incident ${remote.id} for CTP ticket ${wire.ticketId}`,
       details: { incidentId: remote.id, ticketId: wire.ticketId, ticket: ticketGid },
     };

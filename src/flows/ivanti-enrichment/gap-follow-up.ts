@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { IvantiEnrichmentEventKind } from './event-kinds.js';
@@ -38,7 +38,7 @@ export class GapFollowUp {
       journalNoteCreate(row.incidentRecId, { subject, body: followUpNoteBody(report, followUp) }, this.target.settings.journalNote));
     await this.progress.followUpNoted(row, note.RecId);
     events.push({
-      kind: IvantiEnrichmentEventKind.JOURNAL_NOTE_ADDED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+      kind: IvantiEnrichmentEventKind.JOURNAL_NOTE_ADDED, vendor: IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
       message: `Enrichment follow-up note added to Ivanti incident ${row.incidentNumber}`,
       details: { incidentNumber: row.incidentNumber, noteRecId: note.RecId, bundleId: report.bundleId, followUp: true, stillMissing: followUp.stillMissing },
     });
@@ -68,7 +68,7 @@ export class GapFollowUp {
     // Answers obtained are ENRICHED events of the engine; giving up is ours to say.
     if (next === 'GAVE_UP') {
       events.push({
-        kind: SyncEventKind.SYNC_WARNING, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+        kind: SyncEventKind.SYNC_WARNING, vendor: IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
         message: `Ivanti incident ${row.incidentNumber}: providers still not answering after ${row.followUpAttempts} attempts; giving up`,
         details: { incidentNumber: row.incidentNumber, stillMissing: followUp.stillMissing, attempts: row.followUpAttempts },
       });

@@ -1,4 +1,5 @@
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CTIX } from '../../sources/cyware-ctix/vendor-id.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import type { RegisteredSource, SourceRegistry } from '../../services/source-registry.js';
 import type { IvantiClient } from '../../sources/ivanti-itsm/client.js';
 import { ivantiItsmManifest } from '../../sources/ivanti-itsm/manifest.js';
@@ -18,7 +19,7 @@ export interface IvantiEnrichmentTarget {
 /** The target of an Ivanti source: its `enrichment.ctixSource` setting, or the only enabled CTIX source. */
 export function ivantiEnrichmentTarget(sources: SourceRegistry, ivantiSource: RegisteredSource): IvantiEnrichmentTarget {
   const settings = ivantiPlaybookSettings.parse(ivantiSource.config.settings);
-  const ctixSource = sources.partnerOf(ivantiSource, Vendor.CYWARE_CTIX, settings.enrichment.ctixSource, 'settings.enrichment.ctixSource');
+  const ctixSource = sources.partnerOf(ivantiSource, CYWARE_CTIX, settings.enrichment.ctixSource, 'settings.enrichment.ctixSource');
   return {
     ivantiSource,
     ctixSource,
@@ -30,7 +31,7 @@ export function ivantiEnrichmentTarget(sources: SourceRegistry, ivantiSource: Re
 
 /** Enabled Ivanti sources whose enrichment playbook is on. */
 export function ivantiEnrichmentSources(sources: SourceRegistry): RegisteredSource[] {
-  return sources.ofVendor(Vendor.IVANTI_ITSM)
+  return sources.ofVendor(IVANTI_ITSM)
     .filter((s) => s.config.enabled && ivantiPlaybookSettings.parse(s.config.settings).enrichment.enabled);
 }
 

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { Vendor } from '../../domain/vendor.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { toGlobalId } from '../../domain/global-id.js';
@@ -44,8 +44,8 @@ export function ivantiEnrichmentJob(hub: IvantiEnrichmentServices): JobDefinitio
   return {
     name: IVANTI_ENRICHMENT,
     description: 'Ivanti ITSM incidents: extract indicators, enrich them, publish a STIX bundle to CTIX, record it in Ivanti and write a journal note back',
-    intervalSeconds: hub.sources.pollInterval([Vendor.IVANTI_ITSM]),
-    pollsVendors: [Vendor.IVANTI_ITSM],
+    intervalSeconds: hub.sources.pollInterval([IVANTI_ITSM]),
+    pollsVendors: [IVANTI_ITSM],
     async run(ctx) {
       const totals: RunTotals = {
         incidentsFound: 0, ownRecordsSkipped: 0, processed: 0, failed: 0, indicators: 0, attachmentsRead: 0,
@@ -194,7 +194,7 @@ async function forEachIncident(
       const message = error instanceof Error ? error.message : String(error);
       const { what, step } = pass.failed(row, message);
       events.push({
-        kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+        kind: SyncEventKind.SYNC_FAILED, vendor: IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
         message: `Ivanti incident ${row.incidentNumber}: ${what}: ${message}`.slice(0, 1000),
         details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step, error: message.slice(0, 2000) },
       });
@@ -258,7 +258,7 @@ async function failure(progress: EnrichmentProgress, row: ProgressRow, startedAt
   log.warn({ incident: row.incidentNumber, step: row.step, err: message }, 'Ivanti enrichment failed for an incident; it is retried next run');
   await progress.failed(row, message);
   return {
-    kind: SyncEventKind.SYNC_FAILED, vendor: Vendor.IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
+    kind: SyncEventKind.SYNC_FAILED, vendor: IVANTI_ITSM, subjectId: row.ticketId ? toGlobalId('Ticket', row.ticketId) : null,
     message: `Ivanti incident ${row.incidentNumber} not enriched (at ${row.step}): ${message}`.slice(0, 1000),
     details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId, step: row.step, startedAt, failures: row.failures, error: message.slice(0, 2000) },
   };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IndicatorRef } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CTIX } from '../../sources/cyware-ctix/vendor-id.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { IvantiEnrichmentEventKind } from './event-kinds.js';
 import type { ExtractedIndicator } from '../../indicators/extract.js';
@@ -75,7 +76,7 @@ export class LaterEvidence {
     const subjectId = toGlobalId('Ticket', retrieved.ticketId);
     await recordTicketSightings(db, retrieved.ticketId, this.target.ivantiSource.entity.id, indicators);
     events.push({
-      kind: IvantiEnrichmentEventKind.INDICATORS_EXTRACTED, vendor: Vendor.IVANTI_ITSM, subjectId,
+      kind: IvantiEnrichmentEventKind.INDICATORS_EXTRACTED, vendor: IVANTI_ITSM, subjectId,
       message: `${indicators.length} more indicators found in later notes or attachments of Ivanti incident ${incident.IncidentNumber}`,
       details: { incidentNumber: incident.IncidentNumber, count: indicators.length, indicators: indicators.slice(0, 100), cves, addendum: true },
     });
@@ -99,7 +100,7 @@ export class LaterEvidence {
       await addenda.update({ id: addendum.id }, { step: 'NOTE' });
       addendum.step = 'NOTE';
       events.push({
-        kind: IvantiEnrichmentEventKind.STIX_PUBLISHED, vendor: Vendor.CYWARE_CTIX, subjectId,
+        kind: IvantiEnrichmentEventKind.STIX_PUBLISHED, vendor: CYWARE_CTIX, subjectId,
         message: `STIX bundle ${report.bundleId} (later evidence) for Ivanti incident ${report.incident.number} published to ${report.ctixSource}`,
         details: { bundleId: report.bundleId, ctixSource: report.ctixSource, incidentNumber: report.incident.number, counts: report.counts, verdicts: verdictCounts(report.indicators), addendum: true },
       });
@@ -114,7 +115,7 @@ export class LaterEvidence {
     const note = existing ?? await ivanti.createJournalNote(journalNoteCreate(row.incidentRecId, { subject, body }, settings.journalNote));
     await addenda.update({ id: addendum.id }, { step: 'DONE', noteRecId: note.RecId });
     events.push({
-      kind: IvantiEnrichmentEventKind.JOURNAL_NOTE_ADDED, vendor: Vendor.IVANTI_ITSM, subjectId,
+      kind: IvantiEnrichmentEventKind.JOURNAL_NOTE_ADDED, vendor: IVANTI_ITSM, subjectId,
       message: `Enrichment addendum note added to Ivanti incident ${report.incident.number}`,
       details: { incidentNumber: report.incident.number, noteRecId: note.RecId, bundleId: report.bundleId, addendum: true },
     });

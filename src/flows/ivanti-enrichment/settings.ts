@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TLP_LEVELS } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import { MAX_ATTACHMENT_TEXT_BYTES } from '../../indicators/extract.js';
 import { ivantiSettings } from '../../sources/ivanti-itsm/manifest.js';
 import type { FlowSourceSettings } from '../flow-module.js';
@@ -45,7 +45,7 @@ export const ivantiEnrichmentShape = {
   }).prefault({}),
 };
 
-export const ivantiEnrichmentSourceSettings: FlowSourceSettings = { vendor: Vendor.IVANTI_ITSM, shape: ivantiEnrichmentShape };
+export const ivantiEnrichmentSourceSettings: FlowSourceSettings = { vendor: IVANTI_ITSM, shape: ivantiEnrichmentShape };
 
 /** An Ivanti source's settings as the playbook reads them: the vendor's keys and the playbook's. */
 export const ivantiPlaybookSettings = ivantiSettings.extend(ivantiEnrichmentShape);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { IndicatorRef } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CTIX } from '../../sources/cyware-ctix/vendor-id.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import type { SyncEventInput } from '../../events/event-log.js';
 import { SyncEventKind } from '../../events/sync-event-kind.js';
 import { IvantiEnrichmentEventKind } from './event-kinds.js';
@@ -57,7 +58,7 @@ export class TicketPlaybook {
         // Deleted in Ivanti since it was seen: nothing left to enrich or note.
         const message = `Ivanti incident ${row.incidentNumber} (${row.incidentRecId}) no longer exists; not enriched`;
         await this.progress.gone(row, message);
-        events.push({ kind: SyncEventKind.SYNC_WARNING, vendor: Vendor.IVANTI_ITSM, subjectId: null, message, details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId } });
+        events.push({ kind: SyncEventKind.SYNC_WARNING, vendor: IVANTI_ITSM, subjectId: null, message, details: { incidentNumber: row.incidentNumber, recId: row.incidentRecId } });
         return outcome;
       }
       const built = await this.retrieveExtractEnrich(row, incident, events, outcome);
@@ -74,7 +75,7 @@ export class TicketPlaybook {
       await this.progress.published(row);
       outcome.published = true;
       events.push({
-        kind: IvantiEnrichmentEventKind.STIX_PUBLISHED, vendor: Vendor.CYWARE_CTIX, subjectId,
+        kind: IvantiEnrichmentEventKind.STIX_PUBLISHED, vendor: CYWARE_CTIX, subjectId,
         message: `STIX bundle ${report.bundleId} for Ivanti incident ${report.incident.number} published to ${report.ctixSource}`,
         details: {
           bundleId: report.bundleId, ctixSource: report.ctixSource, incidentNumber: report.incident.number, counts: report.counts,
@@ -93,7 +94,7 @@ export class TicketPlaybook {
       await this.progress.noted(row, noteRecId.recId, failed && this.target.settings.enrichment.gapRetries > 0);
       outcome.noteAdded = noteRecId.created;
       events.push({
-        kind: IvantiEnrichmentEventKind.JOURNAL_NOTE_ADDED, vendor: Vendor.IVANTI_ITSM, subjectId,
+        kind: IvantiEnrichmentEventKind.JOURNAL_NOTE_ADDED, vendor: IVANTI_ITSM, subjectId,
         message: `Enrichment note added to Ivanti incident ${report.incident.number}`,
         details: { incidentNumber: report.incident.number, noteRecId: noteRecId.recId, bundleId: report.bundleId, recordIncidentNumber: row.recordIncidentNumber },
       });
@@ -110,7 +111,7 @@ export class TicketPlaybook {
     await this.progress.mirrored(row, retrieved.ticketId);
     const subjectId = toGlobalId('Ticket', retrieved.ticketId);
     if (retrieved.created) {
-      events.push({ kind: SyncEventKind.TICKET_IMPORTED, vendor: Vendor.IVANTI_ITSM, subjectId, message: `Ivanti incident ${incident.IncidentNumber} imported`, details: { incidentNumber: incident.IncidentNumber, recId: incident.RecId } });
+      events.push({ kind: SyncEventKind.TICKET_IMPORTED, vendor: IVANTI_ITSM, subjectId, message: `Ivanti incident ${incident.IncidentNumber} imported`, details: { incidentNumber: incident.IncidentNumber, recId: incident.RecId } });
     }
 
     const found = extractAll(retrieved.texts.map((t) => t.text), settings.enrichment);
@@ -119,7 +120,7 @@ export class TicketPlaybook {
     outcome.indicators = indicators.length;
     await recordTicketSightings(db, retrieved.ticketId, ivantiSource.entity.id, indicators);
     events.push({
-      kind: IvantiEnrichmentEventKind.INDICATORS_EXTRACTED, vendor: Vendor.IVANTI_ITSM, subjectId,
+      kind: IvantiEnrichmentEventKind.INDICATORS_EXTRACTED, vendor: IVANTI_ITSM, subjectId,
       message: `${indicators.length} indicators extracted from Ivanti incident ${incident.IncidentNumber}`,
       details: { incidentNumber: incident.IncidentNumber, count: indicators.length, indicators: indicators.slice(0, 100), cves, attachmentsRead: retrieved.attachmentsRead },
     });

@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { ABUSEIPDB } from '../../sources/abuseipdb/vendor-id.js';
 import { mountQuotaControl, QuotaCounter, type FaultResponder, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
 import { mountIndicatorControl } from './control.js';
 import { AbuseIpdbIndicators } from './indicators.js';
@@ -38,7 +38,7 @@ export function createAbuseIpdbSandbox(): SandboxDefinition {
   const indicators = new AbuseIpdbIndicators();
   const quota = new QuotaCounter({ ...FREE_PLAN });
   return {
-    vendor: Vendor.ABUSEIPDB,
+    vendor: ABUSEIPDB,
     basePath: '/api/v2',
     devCredentials: { apiKey },
     faultResponder: abuseIpdbFaults(quota),

@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CFTR } from '../../sources/cyware-cftr/vendor-id.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { cftrControlRouter } from './control.js';
 import { cftrApiRouter, throttled } from './routes.js';
@@ -22,7 +22,7 @@ export function createCywareCftrSandbox(): SandboxDefinition {
   const store = new CftrStore();
   const secrets = new Map([[DEV_CREDENTIALS.accessId, DEV_CREDENTIALS.secretKey]]);
   return {
-    vendor: Vendor.CYWARE_CFTR,
+    vendor: CYWARE_CFTR,
     basePath: '/cftrapi/openapi',
     devCredentials: { ...DEV_CREDENTIALS },
     faultResponder: cftrFaults,

@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CTIX } from '../../sources/cyware-ctix/vendor-id.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { ctixControlRouter } from './control.js';
 import { ctixApiRouter, throttled } from './routes.js';
@@ -22,7 +22,7 @@ export function createCywareCtixSandbox(): SandboxDefinition {
   const store = new CtixStore();
   const secrets = new Map([[DEV_CREDENTIALS.accessId, DEV_CREDENTIALS.secretKey]]);
   return {
-    vendor: Vendor.CYWARE_CTIX,
+    vendor: CYWARE_CTIX,
     basePath: '/ctixapi',
     devCredentials: { ...DEV_CREDENTIALS },
     faultResponder: ctixFaults,

@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { HYBRID_ANALYSIS } from '../../sources/hybrid-analysis/vendor-id.js';
 import { mountQuotaControl, QuotaCounter, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
 import { mountIndicatorControl } from './control.js';
 import { hybridAnalysisApi, sendMessage } from './routes.js';
@@ -13,7 +13,7 @@ export function createHybridAnalysisSandbox(): SandboxDefinition {
   const samples = new HybridAnalysisSamples();
   const quota = new QuotaCounter({ ...PUBLIC_KEY_QUOTA });
   return {
-    vendor: Vendor.HYBRID_ANALYSIS,
+    vendor: HYBRID_ANALYSIS,
     basePath: '/api/v2',
     devCredentials: { apiKey },
     faultResponder: {

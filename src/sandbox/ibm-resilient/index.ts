@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from '../../sources/ibm-resilient/vendor-id.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { resilientApiRouter } from './api-routes.js';
 import { resilientControlRouter } from './control-routes.js';
@@ -23,7 +23,7 @@ const resilientFaults: FaultResponder = {
 export function createIbmResilientSandbox(): SandboxDefinition {
   const store = new ResilientStore();
   return {
-    vendor: Vendor.IBM_RESILIENT,
+    vendor: IBM_RESILIENT,
     basePath: '', // the REST API sits at the host root: /rest/session, /rest/orgs/{id}/...
     devCredentials,
     faultResponder: resilientFaults,

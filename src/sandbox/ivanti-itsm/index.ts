@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { IVANTI_ITSM } from '../../sources/ivanti-itsm/vendor-id.js';
 import type { SandboxDefinition } from '../kit/index.js';
 import { mountIvantiControl } from './control.js';
 import { ivantiApi, sendError } from './routes.js';
@@ -15,7 +15,7 @@ export function createIvantiItsmSandbox(): SandboxDefinition {
   const store = new IvantiStore();
   const tenant = { ...DEFAULT_TENANT };
   return {
-    vendor: Vendor.IVANTI_ITSM,
+    vendor: IVANTI_ITSM,
     basePath: '/api',
     devCredentials: { apiKey },
     faultResponder: {

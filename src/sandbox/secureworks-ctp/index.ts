@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { SECUREWORKS_CTP } from '../../sources/secureworks-ctp/vendor-id.js';
 import type { FaultResponder, SandboxDefinition } from '../kit/index.js';
 import { ctpApiRouter, ctpError } from './api-routes.js';
 import { ctpControlRouter } from './control-routes.js';
@@ -21,7 +21,7 @@ const ctpFaults: FaultResponder = {
 export function createSecureworksCtpSandbox(): SandboxDefinition {
   const store = new CtpStore();
   return {
-    vendor: Vendor.SECUREWORKS_CTP,
+    vendor: SECUREWORKS_CTP,
     basePath: '/api/ticket/v3',
     devCredentials,
     faultResponder: ctpFaults,

@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { VIRUSTOTAL } from '../../sources/virustotal/vendor-id.js';
 import { mountQuotaControl, QuotaCounter, type FaultResponder, type QuotaLimits, type SandboxDefinition } from '../kit/index.js';
 import { mountIndicatorControl } from './control.js';
 import { mountQuotaClockControl, QuotaClock } from './quota-clock.js';
@@ -31,7 +31,7 @@ export function createVirusTotalSandbox(): SandboxDefinition {
   const clock = new QuotaClock();
   const quota = new QuotaCounter({ ...PUBLIC_KEY_QUOTA }, clock.now);
   return {
-    vendor: Vendor.VIRUSTOTAL,
+    vendor: VIRUSTOTAL,
     basePath: '/api/v3',
     devCredentials: { apiKey },
     faultResponder: virusTotalFaults,

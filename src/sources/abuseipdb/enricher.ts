@@ -1,12 +1,12 @@
 import type { EnrichmentResult, IndicatorEnricher, IndicatorRef } from '../../domain/enrichment.js';
 import type { IndicatorType } from '../../domain/model.js';
-import { Vendor } from '../../domain/vendor.js';
+import { ABUSEIPDB } from './vendor-id.js';
 import type { AbuseIpdbClient } from './client.js';
 import { enrichmentFromCheck, type AbuseIpdbVerdictPolicy } from './map.js';
 
 /** Looks IP addresses up on AbuseIPDB: one /check call (verbose, for the report categories) per indicator. */
 export class AbuseIpdbEnricher implements IndicatorEnricher {
-  readonly vendor = Vendor.ABUSEIPDB;
+  readonly vendor = ABUSEIPDB;
   readonly indicatorTypes: readonly IndicatorType[] = ['IPV4', 'IPV6'];
 
   constructor(readonly client: AbuseIpdbClient, private readonly policy: AbuseIpdbVerdictPolicy) {}

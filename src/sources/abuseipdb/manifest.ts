@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
+import { ABUSEIPDB } from './vendor-id.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -17,7 +17,7 @@ export const abuseIpdbSettings = enrichmentSettingsSchema({ perMinute: null, per
 });
 
 export const abuseIpdbManifest: VendorManifest<AbuseIpdbEnricher> = {
-  vendor: Vendor.ABUSEIPDB,
+  vendor: ABUSEIPDB,
   displayName: 'AbuseIPDB',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],

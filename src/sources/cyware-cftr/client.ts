@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CFTR } from './vendor-id.js';
 import { VendorError } from '../http/vendor-error.js';
 import type { CallLimiter, HealthSink, TlsOptions } from '../http/vendor-http.js';
 import type { OpenApiCredentials } from '../cyware-signing/open-api-signature.js';
@@ -43,7 +43,7 @@ export class CftrClient {
     const apiUrl = openApiUrl(options.baseUrl);
     this.incidentUrlTemplate = this.settings.incidentUrlTemplate ?? `${new URL(apiUrl).origin}/cftr/incidents/{unique_id}/`;
     this.http = new CywareOpenApiHttp({
-      vendor: Vendor.CYWARE_CFTR,
+      vendor: CYWARE_CFTR,
       sourceName: options.sourceName,
       baseUrl: apiUrl,
       credentials: options.credentials,
@@ -84,7 +84,7 @@ export class CftrClient {
       if (!(error instanceof VendorError)) throw error;
       const reason = error.message.replace(`${error.vendor} (${error.sourceName}): `, '');
       const name = created.readable_id ? `${created.readable_id} (${created.unique_id})` : created.unique_id;
-      throw new VendorError(error.code, Vendor.CYWARE_CFTR, this.options.sourceName,
+      throw new VendorError(error.code, CYWARE_CFTR, this.options.sourceName,
         `incident ${name} was created but linking its ${incident.indicators.length} indicators failed: ${reason}`,
         { status: error.status, detail: error.detail });
     }

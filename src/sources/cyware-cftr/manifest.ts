@@ -1,4 +1,4 @@
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CFTR } from './vendor-id.js';
 import type { VendorManifest } from '../manifest.js';
 import { CftrClient } from './client.js';
 import { toIncidentData } from './map.js';
@@ -6,7 +6,7 @@ import { cftrSettingsSchema } from './settings.js';
 import { requireCredentials } from '../http/source-http.js';
 
 export const cywareCftrManifest: VendorManifest<CftrClient> = {
-  vendor: Vendor.CYWARE_CFTR,
+  vendor: CYWARE_CFTR,
   displayName: 'Cyware Respond (CFTR)',
   capabilities: {
     incidents: (client) => ({

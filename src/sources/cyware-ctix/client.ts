@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CTIX } from './vendor-id.js';
 import { VendorError } from '../http/vendor-error.js';
 import { sleep, type CallOptions, type CallLimiter, type HealthSink, type TlsOptions } from '../http/vendor-http.js';
 import type { OpenApiCredentials } from '../cyware-signing/open-api-signature.js';
@@ -54,7 +54,7 @@ export class CtixClient {
     this.settings = options.settings ?? ctixSettingsSchema.parse({});
     this.apiRoot = new URL(options.baseUrl.replace(/\/*$/, '/'));
     this.http = new CywareOpenApiHttp({
-      vendor: Vendor.CYWARE_CTIX,
+      vendor: CYWARE_CTIX,
       sourceName: options.sourceName,
       baseUrl: options.baseUrl,
       credentials: options.credentials,
@@ -253,7 +253,7 @@ export class CtixClient {
   }
 
   private error(code: VendorError['code'], message: string): VendorError {
-    return new VendorError(code, Vendor.CYWARE_CTIX, this.options.sourceName, message);
+    return new VendorError(code, CYWARE_CTIX, this.options.sourceName, message);
   }
 }
 

@@ -1,11 +1,11 @@
-import { Vendor } from '../../domain/vendor.js';
+import { CYWARE_CTIX } from './vendor-id.js';
 import type { VendorManifest } from '../manifest.js';
 import { CtixClient } from './client.js';
 import { ctixSettingsSchema } from './settings.js';
 import { requireCredentials } from '../http/source-http.js';
 
 export const cywareCtixManifest: VendorManifest<CtixClient> = {
-  vendor: Vendor.CYWARE_CTIX,
+  vendor: CYWARE_CTIX,
   displayName: 'Cyware Intel Exchange (CTIX)',
   capabilities: { threatIntel: (client) => ({ publishBundle: (bundle) => client.ingestBundle(bundle) }) },
   credentialKeys: ['accessId', 'secretKey'],

@@ -1,6 +1,6 @@
 import type { EnrichmentResult, IndicatorEnricher, IndicatorRef } from '../../domain/enrichment.js';
 import type { IndicatorType } from '../../domain/model.js';
-import { Vendor } from '../../domain/vendor.js';
+import { HYBRID_ANALYSIS } from './vendor-id.js';
 import type { HybridAnalysisClient } from './client.js';
 import { enrichmentFromOverview, enrichmentNotFound } from './map.js';
 
@@ -9,7 +9,7 @@ import { enrichmentFromOverview, enrichmentNotFound } from './map.js';
  * sha1 first goes through the hash search: two calls instead of one.
  */
 export class HybridAnalysisEnricher implements IndicatorEnricher {
-  readonly vendor = Vendor.HYBRID_ANALYSIS;
+  readonly vendor = HYBRID_ANALYSIS;
   readonly indicatorTypes: readonly IndicatorType[] = ['MD5', 'SHA1', 'SHA256'];
 
   constructor(readonly client: HybridAnalysisClient) {}

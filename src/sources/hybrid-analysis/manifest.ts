@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
+import { HYBRID_ANALYSIS } from './vendor-id.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -17,7 +17,7 @@ export const hybridAnalysisSettings = enrichmentSettingsSchema({ perMinute: 200,
 });
 
 export const hybridAnalysisManifest: VendorManifest<HybridAnalysisEnricher> = {
-  vendor: Vendor.HYBRID_ANALYSIS,
+  vendor: HYBRID_ANALYSIS,
   displayName: 'Hybrid Analysis',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],

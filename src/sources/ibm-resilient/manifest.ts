@@ -1,10 +1,10 @@
-import { Vendor } from '../../domain/vendor.js';
+import { IBM_RESILIENT } from './vendor-id.js';
 import type { VendorManifest } from '../manifest.js';
 import { resilientIncidentsPort } from './incidents-port.js';
 import { createIbmResilientClient, ibmResilientSettings, type IbmResilientClient } from './client.js';
 
 export const ibmResilientManifest: VendorManifest<IbmResilientClient> = {
-  vendor: Vendor.IBM_RESILIENT,
+  vendor: IBM_RESILIENT,
   displayName: 'IBM Resilient (QRadar SOAR)',
   capabilities: { incidents: resilientIncidentsPort },
   credentialKeys: ['apiKeyId', 'apiKeySecret'],

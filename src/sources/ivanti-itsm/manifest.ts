@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Vendor } from '../../domain/vendor.js';
+import { IVANTI_ITSM } from './vendor-id.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -39,7 +39,7 @@ export const ivantiSettings = z.object({
 export type IvantiSettings = z.infer<typeof ivantiSettings>;
 
 export const ivantiItsmManifest: VendorManifest<IvantiClient> = {
-  vendor: Vendor.IVANTI_ITSM,
+  vendor: IVANTI_ITSM,
   displayName: 'Ivanti Service Manager',
   capabilities: { tickets: (client, source) => ivantiTicketsPort(client, source, ivantiSettings.parse(source.settings)) },
   credentialKeys: ['apiKey'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Vendor } from '../../domain/vendor.js';
+import { SECUREWORKS_CTP } from './vendor-id.js';
 import type { VendorManifest } from '../manifest.js';
 import { createSecureworksCtpClient, type SecureworksCtpClient } from './client.js';
 import { ctpTicketsPort } from './tickets-port.js';
@@ -17,7 +17,7 @@ export const secureworksCtpSettings = z.object({
 export type SecureworksCtpSettings = z.infer<typeof secureworksCtpSettings>;
 
 export const secureworksCtpManifest: VendorManifest<SecureworksCtpClient> = {
-  vendor: Vendor.SECUREWORKS_CTP,
+  vendor: SECUREWORKS_CTP,
   displayName: 'Secureworks Counter Threat Platform',
   capabilities: { tickets: ctpTicketsPort },
   credentialKeys: ['username', 'password'],

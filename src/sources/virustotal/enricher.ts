@@ -1,12 +1,12 @@
 import type { EnrichmentResult, IndicatorEnricher, IndicatorRef } from '../../domain/enrichment.js';
 import type { IndicatorType } from '../../domain/model.js';
-import { Vendor } from '../../domain/vendor.js';
+import { VIRUSTOTAL } from './vendor-id.js';
 import type { VirusTotalClient } from './client.js';
 import { enrichmentFromObject, enrichmentNotFound, type VirusTotalVerdictPolicy } from './map.js';
 
 /** Looks IPs, domains, URLs and file hashes up on VirusTotal: one object GET per indicator. */
 export class VirusTotalEnricher implements IndicatorEnricher {
-  readonly vendor = Vendor.VIRUSTOTAL;
+  readonly vendor = VIRUSTOTAL;
   readonly indicatorTypes: readonly IndicatorType[] = ['IPV4', 'IPV6', 'DOMAIN', 'URL', 'MD5', 'SHA1', 'SHA256'];
 
   constructor(readonly client: VirusTotalClient, private readonly policy: VirusTotalVerdictPolicy) {}

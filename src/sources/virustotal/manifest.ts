@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enrichmentSettingsSchema } from '../../domain/enrichment.js';
-import { Vendor } from '../../domain/vendor.js';
+import { VIRUSTOTAL } from './vendor-id.js';
 import { VendorHttp } from '../http/vendor-http.js';
 import { requireCredentials, sourceHttpOptions } from '../http/source-http.js';
 import type { VendorManifest } from '../manifest.js';
@@ -15,7 +15,7 @@ export const virusTotalSettings = enrichmentSettingsSchema({ perMinute: 4, perHo
 });
 
 export const virusTotalManifest: VendorManifest<VirusTotalEnricher> = {
-  vendor: Vendor.VIRUSTOTAL,
+  vendor: VIRUSTOTAL,
   displayName: 'VirusTotal',
   capabilities: { enrich: (enricher) => enricher },
   credentialKeys: ['apiKey'],
