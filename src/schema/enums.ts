@@ -16,8 +16,9 @@ export enum SightingSubjectType { TICKET = 'TICKET', INCIDENT = 'INCIDENT', THRE
 export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
 
 /**
- * The GraphQL `Vendor` enum: one value per registered manifest (src/sources/index.ts), in registration order, each
- * value its vendor's id. Fields and arguments name it as `() => Vendor`; their TypeScript type is the domain's id.
+ * The GraphQL `Vendor` enum: one value per registered manifest (src/sources/index.ts), each value its vendor's id
+ * (schema.graphql prints them sorted). Fields and arguments name it as `() => Vendor`; their TypeScript type is the
+ * domain's id.
  */
 export const Vendor: Readonly<Record<string, VendorId>> = Object.fromEntries(registeredVendors().map((id) => [id, id]));
 export type Vendor = VendorId;
