@@ -9,10 +9,11 @@ import { NodeResolver } from './node.resolver.js';
 import { SourceResolver } from './source.resolver.js';
 import { SyncEventResolver } from './sync-event.resolver.js';
 import { TicketResolver } from './ticket.resolver.js';
+import { VendorResolver } from './vendor.resolver.js';
 
 /** Every resolver class of the graph: the hub's own, then each registered flow's (src/flows/index.ts). */
 export const resolvers: Function[] = [
   NodeResolver, SourceResolver, TicketResolver, IncidentResolver, IndicatorResolver, EnrichmentResolver, SyncEventResolver,
-  JobResolver, ApiTokenResolver, EnrichmentEngineResolver,
+  JobResolver, ApiTokenResolver, EnrichmentEngineResolver, VendorResolver,
   ...flows.flatMap((flow) => flow.resolvers),
 ];

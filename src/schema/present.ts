@@ -1,5 +1,7 @@
 import type { Vendor } from '../domain/vendor.js';
 import type { SourceHealthState } from '../sources/health/source-health.js';
+import type { VendorManifest } from '../sources/manifest.js';
+import type { CapabilityName } from '../sources/ports.js';
 import type {
   ApiTokenEntity, AttachmentEntity, EnrichmentEntity, IncidentEntity, IncidentNoteEntity, IndicatorEntity, JobRunEntity,
   SightingEntity, SourceEntity, SyncEventEntity, TicketEntity, WorklogEntity,
@@ -13,6 +15,7 @@ import { JobRun } from './job.type.js';
 import { Source } from './source.type.js';
 import { SyncEvent } from './sync-event.type.js';
 import { Attachment, Ticket, Worklog } from './ticket.type.js';
+import { VendorCapability, VendorDescription } from './vendor.type.js';
 
 /**
  * Entity → GraphQL object: global ids out, internal keys kept for field resolvers. The hot read types are filled in
@@ -109,5 +112,23 @@ export function presentApiToken(e: ApiTokenEntity): ApiToken {
   return Object.assign(new ApiToken(), {
     id: toGlobalId('ApiToken', e.id), name: e.name, role: e.role as Role, prefix: e.prefix, createdAt: e.createdAt,
     lastUsedAt: e.lastUsedAt, revokedAt: e.revokedAt, expiresAt: e.expiresAt,
+  });
+}
+
+/** Each manifest capability key's enum value, in the order the field lists them (a new key fails the typecheck here). */
+const CAPABILITIES: Record<CapabilityName, VendorCapability> = {
+  tickets: VendorCapability.TICKETS,
+  incidents: VendorCapability.INCIDENTS,
+  threatIntel: VendorCapability.THREAT_INTEL,
+  enrich: VendorCapability.ENRICH,
+};
+
+/** A registered manifest as the `vendors` query lists it. */
+export function presentVendor(manifest: VendorManifest): VendorDescription {
+  const declared = manifest.capabilities as Partial<Record<CapabilityName, unknown>>;
+  return Object.assign(new VendorDescription(), {
+    id: manifest.vendor,
+    displayName: manifest.displayName,
+    capabilities: (Object.keys(CAPABILITIES) as CapabilityName[]).filter((name) => declared[name] !== undefined).map((name) => CAPABILITIES[name]),
   });
 }

@@ -12,7 +12,8 @@ import { virusTotalManifest } from './virustotal/manifest.js';
 /**
  * The vendors the hub knows. Adding a vendor = its folder under src/sources/ and src/sandbox/ plus one line here.
  * This list is the set of vendors: the config accepts these ids, `sandboxes: all` starts a simulator per manifest (in
- * this order), and the GraphQL `Vendor` enum has one value per manifest (src/schema/enums.ts).
+ * this order), the GraphQL `Vendor` enum has one value per manifest (src/schema/enums.ts), and the `vendors` query
+ * lists them (the console's vendor filters come from it).
  */
 const manifests: VendorManifest[] = [
   // registered vendors (one line each):

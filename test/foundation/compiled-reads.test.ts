@@ -104,6 +104,7 @@ describe('compiled reads', () => {
     ['a nested page after a cursor', '{ incidents(first: 2) { nodes { notes(first: 1, after: "eyJ2IjpudWxsLCJpZCI6IngifQ") { nodes { body } pageInfo { hasNextPage } } } } }', {}],
     ['a directive', 'query($full: Boolean!) { incidents(first: 3) { nodes { id tickets { id } title @include(if: $full) } } }', { full: true }],
     ['a root field it does not compile', '{ incidents(first: 2) { nodes { id tickets { id } } } sources { name } }', {}],
+    ['a root field with no SQL (vendors)', '{ vendors { id displayName capabilities } incidents(first: 2) { nodes { id tickets { id } } } }', {}],
     ['a total count of the root page', '{ tickets(first: 2) { totalCount nodes { id attachments { id } } } }', {}],
   ] as Array<[string, string, Record<string, unknown>]>)('take the resolver path for %s, with the same answer', async (_name, query, variables) => {
     expect(await httpAnswer(query, variables)).toEqual(await resolverAnswer(query, variables));
