@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { RunningSandbox } from '../../src/sandbox/kit/index.js';
+import { registeredManifests } from '../../src/sources/index.js';
 import { launchChromium, screenshot, seriousAxeViolations } from '../support/browser.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { control } from '../support/sandbox-control.js';
@@ -7,7 +8,7 @@ import { control } from '../support/sandbox-control.js';
 /**
  * The operations console in Chromium against a real hub on every vendor's sandbox: sign in, live incidents
  * (and their resumption after a dropped socket), closing an incident, a CFTR incident from threat data, a
- * backfill's progress, and an accessibility scan of each page.
+ * backfill's progress, the vendor filters (from the hub's `vendors` query), and an accessibility scan of each page.
  */
 let hub: TestHub;
 let browser: Browser;
@@ -164,6 +165,24 @@ describe('operations console', () => {
     expect(partial.length).toBeGreaterThanOrEqual(2);
     expect(run.map((s) => s.done)).toEqual([...run.map((s) => s.done)].sort((a, b) => a - b));
   }, 240_000);
+
+  it("filters events by every registered vendor and incidents by the incident platforms, by display name", async () => {
+    const options = async (label: string, count: number) => {
+      const select = page.getByRole('combobox', { name: label });
+      await select.locator('option').nth(count - 1).waitFor({ state: 'attached' });
+      return select.locator('option').evaluateAll((all) => all.map((o) => [(o as any).value as string, o.textContent]));
+    };
+    await page.goto(`${origin}/events`);
+    await page.getByRole('heading', { name: 'Events', exact: true }).waitFor();
+    const vendors = registeredManifests().map((m) => [m.vendor, m.displayName]);
+    expect(await options('Vendor', vendors.length + 1)).toEqual([['', 'All'], ...vendors]);
+
+    await page.goto(`${origin}/`);
+    await page.getByRole('heading', { name: 'Incidents', exact: true }).waitFor();
+    const platforms = registeredManifests().filter((m) => m.capabilities.incidents).map((m) => [m.vendor, m.displayName]);
+    expect(platforms.length).toBeGreaterThan(0);
+    expect(await options('Platform', platforms.length + 1)).toEqual([['', 'All'], ...platforms]);
+  });
 
   it('has no serious accessibility violations on any page (axe-core)', async () => {
     const pages: Array<[string, string]> = [['/', 'Incidents'], ['/threat-intel', 'Threat intel'], ['/jobs', 'Jobs'], ['/sources', 'Sources'], ['/events', 'Events']];

@@ -2,17 +2,18 @@ import { useEffect, useState } from 'react';
 import { request } from '../hub-client.js';
 import { SYNC_EVENT_FIELDS, useLiveEvents, type SyncEvent } from '../live-events.js';
 import { useSession } from '../session.js';
-import { vendorLabel, when } from '../format.js';
+import { when } from '../format.js';
+import { useVendors } from '../vendors.js';
 
 const KINDS = ['TICKET_IMPORTED', 'TICKET_UPDATED', 'TICKET_CLOSED', 'INCIDENT_CREATED', 'INCIDENT_UPDATED', 'INCIDENT_CLOSED', 'NOTE_ADDED',
   'ATTACHMENT_ADDED', 'INDICATORS_EXTRACTED', 'ENRICHED', 'STIX_PUBLISHED', 'JOURNAL_NOTE_ADDED', 'SYNC_FAILED', 'SYNC_WARNING',
   'SOURCE_HEALTH_CHANGED', 'SOURCE_UPDATED', 'JOB_COMPLETED', 'JOB_FAILED', 'JOB_PROGRESS'];
-const VENDORS = ['SECUREWORKS_CTP', 'IBM_RESILIENT', 'CYWARE_CTIX', 'CYWARE_CFTR', 'IVANTI_ITSM', 'ABUSEIPDB', 'HYBRID_ANALYSIS', 'VIRUSTOTAL'];
 const KEEP = 300;
 
 /** The durable event stream, live, with filters. */
 export function Events() {
   const { client } = useSession();
+  const { vendors, label } = useVendors(client);
   const [kind, setKind] = useState('');
   const [vendor, setVendor] = useState('');
   const [events, setEvents] = useState<SyncEvent[]>([]);
@@ -46,7 +47,7 @@ export function Events() {
         </label>
         <label>Vendor
           <select value={vendor} onChange={(e) => setVendor(e.target.value)}>
-            <option value="">All</option>{VENDORS.map((v) => <option key={v} value={v}>{vendorLabel(v)}</option>)}
+            <option value="">All</option>{vendors.map((v) => <option key={v.id} value={v.id}>{v.displayName}</option>)}
           </select>
         </label>
         <button type="button" onClick={() => setPaused(!paused)} aria-pressed={paused}>{paused ? 'Resume' : 'Pause'}</button>
@@ -56,7 +57,7 @@ export function Events() {
           <thead><tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Vendor</th><th scope="col">Message</th></tr></thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id}><td>{when(e.at)}</td><td>{e.kind}</td><td>{vendorLabel(e.vendor)}</td><td>{e.message}</td></tr>
+              <tr key={e.id}><td>{when(e.at)}</td><td>{e.kind}</td><td>{label(e.vendor)}</td><td>{e.message}</td></tr>
             ))}
           </tbody>
         </table>

@@ -3,7 +3,8 @@ import { request } from '../hub-client.js';
 import { useLiveEvents } from '../live-events.js';
 import { linkTo } from '../router.js';
 import { useSession } from '../session.js';
-import { vendorLabel, when } from '../format.js';
+import { when } from '../format.js';
+import { useVendors } from '../vendors.js';
 
 export interface IncidentRow {
   id: string;
@@ -16,7 +17,6 @@ export interface IncidentRow {
 }
 
 const INCIDENT_FIELDS = 'id externalId title status severity updatedAt source { name vendor }';
-const VENDORS = ['IBM_RESILIENT', 'CYWARE_CFTR', 'IVANTI_ITSM'];
 const PAGE = 100;
 /** Rows kept on the page: the newest; the count above the table stays exact. */
 const MAX_ROWS = 500;
@@ -34,6 +34,9 @@ function matches(row: IncidentRow, filter: Filter): boolean {
 /** Incidents across platforms; created and changed ones arrive live (events after the page's cursor). */
 export function Incidents() {
   const { client } = useSession();
+  const { vendors, label } = useVendors(client);
+  // The platforms incidents come from: the vendors with the INCIDENTS capability.
+  const platforms = vendors.filter((v) => v.capabilities.includes('INCIDENTS'));
   const [filter, setFilter] = useState<Filter>({ vendor: '', status: '', severity: '', search: '' });
   const [rows, setRows] = useState<IncidentRow[]>([]);
   const [total, setTotal] = useState(0);
@@ -109,7 +112,7 @@ export function Incidents() {
         <label>Platform
           <select value={filter.vendor} onChange={(e) => setFilter({ ...filter, vendor: e.target.value })}>
             <option value="">All</option>
-            {VENDORS.map((v) => <option key={v} value={v}>{vendorLabel(v)}</option>)}
+            {platforms.map((v) => <option key={v.id} value={v.id}>{v.displayName}</option>)}
           </select>
         </label>
         <label>Status
@@ -137,7 +140,7 @@ export function Incidents() {
             {rows.map((row) => (
               <tr key={row.id} data-incident-id={row.id} data-external-id={row.externalId}>
                 <td><a {...linkTo(`/incidents/${encodeURIComponent(row.id)}`)}>{row.title}</a></td>
-                <td>{vendorLabel(row.source.vendor)}</td>
+                <td>{label(row.source.vendor)}</td>
                 <td>{row.externalId}</td>
                 <td><span className={`badge ${row.status.toLowerCase()}`}>{row.status}</span></td>
                 <td>{row.severity ?? '—'}</td>
