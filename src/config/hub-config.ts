@@ -47,6 +47,11 @@ export const hubConfigSchema = z.object({
     /** Fields in an operation with every fragment spread expanded (bounds the overlapping-fields rule). */
     maxFields: z.number().int().positive().default(1_000),
     maxDirectives: z.number().int().min(0).default(30),
+    /**
+     * Comparisons of same-named fields in one selection set, weighted by what is below them: the work of the
+     * overlapping-fields validation rule, quadratic in repeats (see src/server/document-limits.ts).
+     */
+    maxFieldMerges: z.number().int().min(0).default(2_000),
     maxFragments: z.number().int().min(0).default(50),
     /** Brackets ({ [ () nested in a document's text. */
     maxNesting: z.number().int().positive().default(64),

@@ -1,6 +1,6 @@
 import {
   GraphQLError, Kind, Lexer, parse, Source, TokenKind,
-  type DefinitionNode, type DocumentNode, type SelectionSetNode, type ValueNode,
+  type DefinitionNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import type { HubConfig } from '../config/hub-config.js';
 
@@ -11,7 +11,8 @@ import type { HubConfig } from '../config/hub-config.js';
  * the text is first lexed (token count and bracket nesting), so the recursive parser only sees shallow documents,
  * then the parsed document is walked with explicit stacks.
  */
-export type DocumentLimits = Pick<HubConfig['server'], 'maxTokens' | 'maxNesting' | 'maxFields' | 'maxDirectives' | 'maxFragments'>;
+export type DocumentLimits = Pick<HubConfig['server'],
+  'maxTokens' | 'maxNesting' | 'maxFields' | 'maxDirectives' | 'maxFragments' | 'maxAliases' | 'maxFieldMerges'>;
 
 export function limitError(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
@@ -79,18 +80,23 @@ interface DefinitionShape {
   selections: number;
   /** Selection-set nesting within the definition. */
   depth: number;
+  /** Aliased fields written in the definition itself. */
+  aliases: number;
   /** Fragment spreads: name and the nesting they sit at. */
   spreads: Array<{ name: string; depth: number }>;
 }
 
-/** Directive, fragment, expanded-size and nesting limits, fragment cycles, null bytes in literals. */
+/**
+ * Directive, fragment, expanded-size, alias and nesting limits, fragment cycles, null bytes in literals, and the
+ * work of merging repeated fields.
+ */
 export function checkDocumentShape(document: DocumentNode, limits: DocumentLimits): GraphQLError | null {
   let directives = 0;
   const fragments = new Map<string, DefinitionShape>();
   const operations: DefinitionShape[] = [];
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
-    const shape: DefinitionShape = { selections: 0, depth: 0, spreads: [] };
+    const shape: DefinitionShape = { selections: 0, depth: 0, aliases: 0, spreads: [] };
     directives += (definition.directives?.length ?? 0) + countVariableDirectives(definition);
     const sets: Array<[SelectionSetNode, number]> = [[definition.selectionSet, 1]];
     const values: ValueNode[] = definitionValues(definition);
@@ -104,7 +110,10 @@ export function checkDocumentShape(document: DocumentNode, limits: DocumentLimit
         if (selection.kind === Kind.FRAGMENT_SPREAD) {
           shape.spreads.push({ name: selection.name.value, depth });
         } else {
-          if (selection.kind === Kind.FIELD) values.push(...(selection.arguments ?? []).map((a) => a.value));
+          if (selection.kind === Kind.FIELD) {
+            values.push(...(selection.arguments ?? []).map((a) => a.value));
+            if (selection.alias) shape.aliases += 1;
+          }
           if (selection.selectionSet) sets.push([selection.selectionSet, depth + 1]);
         }
       }
@@ -124,8 +133,74 @@ export function checkDocumentShape(document: DocumentNode, limits: DocumentLimit
     const size = expandedSize(shape, expanded);
     if (size.selections > limits.maxFields) return limitError(`an operation selects more than ${limits.maxFields} fields with its fragments expanded`, 'TOO_MANY_FIELDS');
     if (size.depth > limits.maxNesting) return limitError(`an operation nests deeper than ${limits.maxNesting} with its fragments expanded`, 'TOO_DEEP');
+    if (size.aliases > limits.maxAliases) return limitError(`an operation has more than ${limits.maxAliases} aliases with its fragments expanded`, 'TOO_MANY_ALIASES');
+  }
+  const merges = fieldMerges(document, limits.maxFieldMerges);
+  if (merges > limits.maxFieldMerges) {
+    return limitError(`the document repeats fields too often: merging them takes over ${limits.maxFieldMerges} comparisons`, 'TOO_MANY_REPEATED_FIELDS');
   }
   return null;
+}
+
+/**
+ * The work graphql-js's overlapping-fields rule will do, counted before it runs: in each selection set (inline
+ * fragments and each spread fragment flattened into it, as the rule collects them), every pair of fields with the
+ * same response name is compared, sub-selections included. So a pair weighs 1 + the average size of the two
+ * fields' sub-selections. `{ viewer { name } }` repeated 500 times is within maxFields but ~125,000 pairs: 67 ms of
+ * validation on one thread. Counting stops once past `budget`.
+ */
+function fieldMerges(document: DocumentNode, budget: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const sets: SelectionSetNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) sets.push(definition.selectionSet);
+  }
+  let merges = 0;
+  while (sets.length > 0) {
+    const byName = new Map<string, FieldNode[]>();
+    const spread = new Set<string>();
+    // [a part of this set, whether it came through a fragment spread (its own sets are visited with that fragment)]
+    const parts: Array<[SelectionSetNode, boolean]> = [[sets.pop()!, false]];
+    while (parts.length > 0) {
+      const [part, viaSpread] = parts.pop()!;
+      for (const selection of part.selections) {
+        if (selection.kind === Kind.FIELD) {
+          const name = selection.alias?.value ?? selection.name.value;
+          const same = byName.get(name);
+          if (same) same.push(selection);
+          else byName.set(name, [selection]);
+          if (selection.selectionSet && !viaSpread) sets.push(selection.selectionSet);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          parts.push([selection.selectionSet, viaSpread]);
+        } else if (!spread.has(selection.name.value)) {
+          spread.add(selection.name.value);
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) parts.push([fragment.selectionSet, true]);
+        }
+      }
+    }
+    for (const fields of byName.values()) {
+      if (fields.length < 2) continue;
+      const below = fields.reduce((n, field) => n + selectionsBelow(field.selectionSet), 0) / fields.length;
+      merges += ((fields.length * (fields.length - 1)) / 2) * (1 + below);
+      if (merges > budget) return merges;
+    }
+  }
+  return merges;
+}
+
+/** Selections written below a selection set (spreads count one each: what they bring is bounded by maxFields). */
+function selectionsBelow(set: SelectionSetNode | undefined): number {
+  let count = 0;
+  const stack = set ? [set] : [];
+  while (stack.length > 0) {
+    for (const selection of stack.pop()!.selections) {
+      count += 1;
+      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) stack.push(selection.selectionSet);
+    }
+  }
+  return count;
 }
 
 function countVariableDirectives(definition: DefinitionNode): number {
@@ -154,18 +229,18 @@ function hasNullByte(values: ValueNode[]): boolean {
   return false;
 }
 
-interface Size { selections: number; depth: number }
+interface Size { selections: number; depth: number; aliases: number }
 
 function expandedSize(shape: DefinitionShape, expanded: Map<string, Size>): Size {
-  let selections = shape.selections;
-  let depth = shape.depth;
+  let { selections, depth, aliases } = shape;
   for (const spread of shape.spreads) {
     const inner = expanded.get(spread.name);
     if (!inner) continue; // unknown fragment: validation reports it
     selections += inner.selections;
+    aliases += inner.aliases;
     depth = Math.max(depth, spread.depth - 1 + inner.depth);
   }
-  return { selections, depth };
+  return { selections, depth, aliases };
 }
 
 /** Each fragment's size with its spreads expanded, in dependency order (iterative DFS); a cycle is an error. */

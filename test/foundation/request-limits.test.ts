@@ -71,6 +71,24 @@ describe('document limits, before validation', () => {
     expectRefused(await gql(`{${' viewer { name }'.repeat(1_000)} }`), 400, 'TOO_MANY_FIELDS');
   });
 
+  it('refuses fields repeated so often that merging them is quadratic work (TOO_MANY_REPEATED_FIELDS)', async () => {
+    // 600 fields and 1,400 tokens: within both limits, yet ~20,000 field pairs for the overlapping-fields rule.
+    expectRefused(await gql(`{ ${'viewer { name role } '.repeat(200)} }`), 400, 'TOO_MANY_REPEATED_FIELDS');
+    // The same through a fragment and an inline fragment, which the rule flattens into the selection set.
+    expectRefused(await gql(`{ viewer { ...V ... on Viewer { ${'name '.repeat(40)} } } } fragment V on Viewer { ${'name '.repeat(40)} }`), 400, 'TOO_MANY_REPEATED_FIELDS');
+    // A few repeats, as fragments of a real client make, pass.
+    const ok = await gql('{ viewer { name ...V } viewer { role ...V } } fragment V on Viewer { name role }');
+    expect(ok.body.errors).toBeUndefined();
+    expect(ok.body.data.viewer.name).toBeTruthy();
+  });
+
+  it('refuses more aliases than the limit before validation, fragments expanded (TOO_MANY_ALIASES)', async () => {
+    expectRefused(await gql(`{ ${Array.from({ length: 21 }, (_, i) => `a${i}: viewer { name }`).join(' ')} }`), 400, 'TOO_MANY_ALIASES');
+    const eleven = Array.from({ length: 11 }, (_, i) => `a${i}: name`).join(' ');
+    expectRefused(await gql(`{ viewer { ...A } me: viewer { ...A } } fragment A on Viewer { ${eleven} }`), 400, 'TOO_MANY_ALIASES');
+    expect((await gql(`{ viewer { ${Array.from({ length: 20 }, (_, i) => `a${i}: name`).join(' ')} } }`)).body.errors).toBeUndefined();
+  });
+
   it('refuses too many directives (TOO_MANY_DIRECTIVES)', async () => {
     expectRefused(await gql(`{ viewer { ${Array.from({ length: 40 }, () => 'name @include(if: true)').join(' ')} } }`), 400, 'TOO_MANY_DIRECTIVES');
   });
