@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, getOperationAST, getVariableValues, specifiedRules, subscribe, validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, subscribe, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,7 +9,8 @@ import type { HubServices } from '../services/hub-services.js';
 import { logger } from '../observability/logger.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
-import { parseWithinLimits } from './document-limits.js';
+import { CheckedDocuments } from './checked-documents.js';
+import { findNullByte } from './document-limits.js';
 import type { FairAdmission } from './fair-admission.js';
 import { formatError, hideSchemaDetails } from './format-error.js';
 import { LiveFanout } from './live-fanout.js';
@@ -90,14 +91,14 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
   }, settings.tokenRecheckMs);
   recheck.unref();
 
+  const checkedDocuments = new CheckedDocuments(schema, rules, settings);
+
   /** A subscribe message checked (limits, validation, role, variables) into execution arguments, or its errors. */
   const prepare = (principal: Principal, id: string, payload: SubscribePayload, socket: WebSocket): ExecutionArgs | GraphQLError[] => {
-    const document = parseWithinLimits(payload.query, payload.variables, settings);
-    if (document instanceof GraphQLError) return [document];
-    const errors = validate(schema, document, [...specifiedRules, ...rules]);
-    if (errors.length > 0) {
-      return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions } }));
-    }
+    const document = checkedDocuments.check(payload.query);
+    if (Array.isArray(document)) return document;
+    const nullByte = findNullByte(payload.variables);
+    if (nullByte !== null) return [new GraphQLError(`variable ${nullByte}: a string contains a null byte`, { extensions: { code: 'BAD_USER_INPUT' } })];
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
     try {

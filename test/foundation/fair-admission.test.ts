@@ -52,7 +52,7 @@ describe('fair admission on the hub', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ config: { sandboxes: 'all', server: { maxConcurrentRequests: 2, maxQueuedPerToken: 1, admissionWaitMs: 10_000 } } });
+    hub = await startTestHub({ config: { sandboxes: 'all', server: { maxConcurrentRequests: 2, maxQueuedPerToken: 1, admissionWaitMs: 10_000, maxFieldMerges: 1_000_000 } } });
   });
 
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe('fair admission on the hub', () => {
 
   it('answers another token while one floods, and refuses the flood\'s overflow only with 429 and Retry-After', async () => {
     // 2 slots, one token may hold 1 and keep 1 waiting: 40 requests at once, each a document that takes a while to
-    // validate (400 repeated fields), overflow its queue.
+    // validate (400 repeated fields, allowed here by a raised maxFieldMerges), overflow its queue.
     const heavy = `{ viewer { ${'name '.repeat(400)}} }`;
     const flood = () => Promise.all(Array.from({ length: 40 }, () => fetch(hub.http.url, {
       method: 'POST',
