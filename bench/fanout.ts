@@ -17,12 +17,15 @@ import { startProcess, stopProcess } from './child-process.js';
  * Reports delivered %, latency p50/p99 (arrival − the event's `at`), the fan-out hub's event-loop lag p99
  * (prom-client's monitorEventLoopDelay at 10 ms resolution: an idle loop reads ~10 ms), sockets dropped, and
  * the publish call's p50/p99, CPU per event and the hub's memory through the run. FANOUT_PHASES (floor,baseline,one,two)
- * picks phases; the soak is FANOUT_PHASES=one FANOUT_SECONDS=1800 (memory slope in the report).
+ * picks phases; the soak is FANOUT_PHASES=one FANOUT_SECONDS=1800 (memory slope in the report). Each phase first
+ * publishes for FANOUT_WARMUP_SECONDS (5) at the same rate, uncounted (sockets dropped then still count).
  */
 const SUBSCRIBERS = Number(process.env.FANOUT_SUBSCRIBERS ?? 1000);
 const PROCESSES = Number(process.env.FANOUT_PROCESSES ?? 4);
 const RATE = Number(process.env.FANOUT_RATE ?? 200);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 20);
+/** Events published (at RATE) before each phase's measured part, not counted: JIT, pools and caches warm. */
+const WARMUP_SECONDS = Number(process.env.FANOUT_WARMUP_SECONDS ?? 5);
 const DRAIN_MS = 15_000;
 /** Publish calls in flight at most (a client's pool): a hub slower than RATE publishes fewer, reported as published. */
 const PUBLISH_CONCURRENCY = Number(process.env.FANOUT_PUBLISH_CONCURRENCY ?? 32);
@@ -81,14 +84,14 @@ export async function run(): Promise<void> {
       floor.child.send({ type: 'cpu' });
       return ((await onceMessage(floor.child, 'cpu'))[0] as { ms: number }).ms;
     };
-    if (PHASES.includes('floor')) phases.floor = (await phase('floor (bare ws)', floor.url, viewer, [], floorCpu, async () => {
-      floor.child.send({ type: 'publish', rate: RATE, seconds: SECONDS });
+    if (PHASES.includes('floor')) phases.floor = (await phase('floor (bare ws)', floor.url, viewer, [], floorCpu, async (seconds) => {
+      floor.child.send({ type: 'publish', rate: RATE, seconds });
       const [message] = await onceMessage(floor.child, 'published');
       return { published: (message as { count: number }).count, latencies: [] };
     }));
-    if (PHASES.includes('baseline')) phases.baseline = await phase('hub, no subscribers (publish baseline)', wsUrl(hubA.url), viewer, [hubA], null, () => publishThroughApi(hubA.url, admin, sourceId), 0);
-    if (PHASES.includes('one')) phases.one = await phase('hub, one replica', wsUrl(hubA.url), viewer, [hubA], null, () => publishThroughApi(hubA.url, admin, sourceId));
-    if (PHASES.includes('two')) phases.two = await phase('hub, two replicas (sub B, pub A)', wsUrl(hubB.url), viewer, [hubB, hubA], null, () => publishThroughApi(hubA.url, admin, sourceId));
+    if (PHASES.includes('baseline')) phases.baseline = await phase('hub, no subscribers (publish baseline)', wsUrl(hubA.url), viewer, [hubA], null, (seconds) => publishThroughApi(hubA.url, admin, sourceId, seconds), 0);
+    if (PHASES.includes('one')) phases.one = await phase('hub, one replica', wsUrl(hubA.url), viewer, [hubA], null, (seconds) => publishThroughApi(hubA.url, admin, sourceId, seconds));
+    if (PHASES.includes('two')) phases.two = await phase('hub, two replicas (sub B, pub A)', wsUrl(hubB.url), viewer, [hubB, hubA], null, (seconds) => publishThroughApi(hubA.url, admin, sourceId, seconds));
     report(phases);
   } finally {
     for (const child of children) await stopProcess(child);
@@ -98,7 +101,7 @@ export async function run(): Promise<void> {
 }
 
 async function phase(name: string, url: string, token: string, hubs: Array<{ url: string; child: ChildProcess }>,
-  serverCpu: (() => Promise<number>) | null, publish: () => Promise<{ published: number; latencies: number[] }>, subscribers = SUBSCRIBERS): Promise<Phase> {
+  serverCpu: (() => Promise<number>) | null, publish: (seconds: number) => Promise<{ published: number; latencies: number[] }>, subscribers = SUBSCRIBERS): Promise<Phase> {
   process.stderr.write(`  ${name}: connecting ${subscribers} subscribers…\n`);
   const clients = Array.from({ length: subscribers > 0 ? PROCESSES : 0 }, (_, i) => fork('dist/bench/fanout/subscribers.js', [], {
     env: { ...process.env, NODE_OPTIONS: '', FANOUT_URL: url, FANOUT_TOKEN: token, FANOUT_QUERY: QUERY,
@@ -107,6 +110,20 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
   try {
     await Promise.all(clients.map((c) => onceMessage(c, 'ready')));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (WARMUP_SECONDS > 0) {
+      process.stderr.write(`  ${name}: warming up, ${RATE}/s for ${WARMUP_SECONDS} s (not counted)…\n`);
+      const warm = await publish(WARMUP_SECONDS);
+      const settled = Date.now() + DRAIN_MS;
+      const received = async () => (await Promise.all(clients.map(async (c) => {
+        c.send({ type: 'stats' });
+        return ((await onceMessage(c, 'stats'))[0] as { received: number }).received;
+      }))).reduce((a, b) => a + b, 0);
+      while ((await received()) < warm.published * subscribers && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 250));
+      await Promise.all(clients.map((c) => {
+        c.send({ type: 'reset' });
+        return onceMessage(c, 'reset');
+      }));
+    }
     const hubsBefore: Array<{ lag: number; rss: number; cpu: number; heapUsed: number }> = [];
     for (const hub of hubs) hubsBefore.push(await lagP99(hub.url)); // also resets the loop-delay histogram
     const serverCpuBefore = await serverCpu?.();
@@ -121,7 +138,7 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
     const sampler = hubs.length === 0 ? null : setInterval(() => void lagP99(hubs[0].url).then((m) => {
       memory.push({ seconds: (performance.now() - publishStarted) / 1000, rssMb: m.rss, heapUsedMb: m.heapUsed });
     }, () => undefined), MEMORY_SAMPLE_MS);
-    const { published, latencies } = await publish().finally(() => clearInterval(sampler ?? undefined));
+    const { published, latencies } = await publish(SECONDS).finally(() => clearInterval(sampler ?? undefined));
     const publishedPerSecond = Math.round(published / ((performance.now() - publishStarted) / 1000));
     const deadline = Date.now() + DRAIN_MS;
     let figures = await stats();
@@ -162,10 +179,10 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
   }
 }
 
-/** updateSource at RATE/s for SECONDS (one SOURCE_UPDATED event each); the calls' latencies. */
-async function publishThroughApi(url: string, token: string, sourceId: string): Promise<{ published: number; latencies: number[] }> {
-  const total = Math.round(RATE * SECONDS);
-  const deadline = performance.now() + SECONDS * 1000 + 5_000;
+/** updateSource at RATE/s for `seconds` (one SOURCE_UPDATED event each); the calls' latencies. */
+async function publishThroughApi(url: string, token: string, sourceId: string, seconds: number): Promise<{ published: number; latencies: number[] }> {
+  const total = Math.round(RATE * seconds);
+  const deadline = performance.now() + seconds * 1000 + 5_000;
   const latencies: number[] = [];
   const calls: Array<Promise<void>> = [];
   let published = 0;
@@ -196,7 +213,7 @@ function report(phases: Partial<Record<PhaseName, Phase>>): void {
   const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(0)} ms`);
   const rows = Object.values(phases).map((p) => `| ${p.name} | ${(p.delivered * 100).toFixed(2)} % of ${p.published} × ${p.subscribers} (${p.publishedPerSecond}/s) | ${ms(p.p50Ms)} / ${ms(p.p99Ms)} | ${ms(p.lagP99Ms)} | ${p.dropped} | ${p.repeats} | ${ms(p.publishP50Ms)} / ${ms(p.publishP99Ms)} | ${p.rssMb ?? '—'} | ${p.serverCpuMsPerEvent ?? '—'}${p.publishHubCpuMsPerEvent === null ? '' : ` (A: ${p.publishHubCpuMsPerEvent})`} | ${p.clientsCpuPercent} % |`);
   process.stdout.write([
-    `fanout: ${SUBSCRIBERS} subscribers in ${PROCESSES} processes, ${RATE} events/s for ${SECONDS} s`,
+    `fanout: ${SUBSCRIBERS} subscribers in ${PROCESSES} processes, ${RATE} events/s for ${SECONDS} s (after ${WARMUP_SECONDS} s not counted)`,
     '| run | delivered | latency p50 / p99 | fan-out hub loop lag p99 | sockets dropped | repeats | publish call p50 / p99 | hub RSS MB | server CPU ms / event | clients CPU |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
@@ -207,7 +224,7 @@ function report(phases: Partial<Record<PhaseName, Phase>>): void {
   const { floor, baseline, one, two } = phases;
   const both = <T>(f: (p: Phase) => T) => ({ oneReplica: one ? f(one) : null, twoReplicas: two ? f(two) : null });
   process.stdout.write(`${JSON.stringify({
-    bench: 'fanout', subscribers: SUBSCRIBERS, processes: PROCESSES, rate: RATE, seconds: SECONDS, phases,
+    bench: 'fanout', subscribers: SUBSCRIBERS, processes: PROCESSES, rate: RATE, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, phases,
     p99VsFloor: floor ? both((p) => Number((p.p99Ms / Math.max(1, floor.p99Ms)).toFixed(2))) : null,
     cpuPerEventVsFloor: floor ? both((p) => Number(((p.serverCpuMsPerEvent ?? 0) / Math.max(0.001, floor.serverCpuMsPerEvent ?? 1)).toFixed(2))) : null,
     publishP99VsNoSubscribers: baseline ? both((p) => Number(((p.publishP99Ms ?? 0) / Math.max(1, baseline.publishP99Ms ?? 1)).toFixed(2))) : null,

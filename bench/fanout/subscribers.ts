@@ -4,7 +4,8 @@ import WebSocket from 'ws';
  * One client process of `npm run bench -- fanout`: FANOUT_SOCKETS graphql-ws (graphql-transport-ws) subscribers
  * on bare `ws` sockets to FANOUT_URL, each subscribed to FANOUT_QUERY. The same code subscribes to the hub and to
  * the bare-ws floor. Per event it reads the cursor and `at` (latency = arrival − `at`, one clock: one machine).
- * Talks to the bench over IPC: 'ready' once every socket is subscribed; on 'stats' it answers its figures.
+ * Talks to the bench over IPC: 'ready' once every socket is subscribed; on 'stats' it answers its figures; 'reset'
+ * forgets the deliveries counted so far (after the bench's warm-up).
  */
 const url = process.env.FANOUT_URL!;
 const sockets = Number(process.env.FANOUT_SOCKETS ?? 250);
@@ -63,6 +64,11 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') {
     const cpu = process.cpuUsage();
     process.send!({ type: 'stats', cpuMs: (cpu.user + cpu.system) / 1000, received, repeatsOrDisorder, closes, perSocketMin: Math.min(...perSocket), latency: Array.from(compact()) });
+  } else if (message.type === 'reset') {
+    // The warm-up's deliveries are not counted; repeats, closes and each socket's last cursor carry on.
+    latency.fill(0);
+    received = 0;
+    process.send!({ type: 'reset' });
   } else if (message.type === 'exit') {
     closing = true;
     process.exit(0);
