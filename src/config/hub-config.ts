@@ -61,6 +61,11 @@ export const hubConfigSchema = z.object({
     maxSockets: z.number().int().positive().default(500),
     maxSocketsPerToken: z.number().int().positive().default(20),
     connectionInitTimeoutMs: z.number().int().min(100).default(3_000),
+    /**
+     * graphql-ws: the largest message a client may send (a subscribe carries a document and its variables; large
+     * inputs go over HTTP, up to bodyLimitBytes). A frame announcing more is refused from its header: closed 1009.
+     */
+    wsMaxMessageBytes: z.number().int().min(1_024).default(65_536),
     /** How often open graphql-ws sockets have their token checked again (revoked or expired: closed). */
     tokenRecheckMs: z.number().int().min(100).default(1_000),
     /**

@@ -41,7 +41,7 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
   const development = settings.development;
   // Upgrades are handed over here rather than with `server:`, so a listen error (port in use) stays the HTTP
   // server's own and graphql-ws does not report it as an internal WebSocket error.
-  const wsServer = new WebSocketServer({ noServer: true, maxPayload: settings.bodyLimitBytes });
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: settings.wsMaxMessageBytes });
   httpServer.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://hub').pathname !== '/graphql') {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -1,5 +1,7 @@
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { SyncEventKind } from '../../src/events/sync-event-kind.js';
+import { rawSubscribe } from '../support/raw-graphql-ws.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**
@@ -120,6 +122,18 @@ describe('document limits, before validation', () => {
     const introspection = await gql(getIntrospectionQuery(), undefined, hub.tokens.ADMIN);
     expect(introspection.status).toBe(200);
     expect(introspection.body.data.__schema.types.length).toBeGreaterThan(10);
+  });
+});
+
+describe('graphql-ws message size', () => {
+  it('closes a socket 1009 for a message over wsMaxMessageBytes (64 KiB), from its header; a subscribe within it is served', async () => {
+    const query = 'subscription($kinds: [SyncEventKind!]) { syncEvents(kinds: $kinds) { cursor } }';
+    const within = await rawSubscribe(hub.http.wsUrl, hub.tokens.VIEWER, query, { kinds: ['TICKET_IMPORTED'], pad: 'x'.repeat(60_000) });
+    const over = await rawSubscribe(hub.http.wsUrl, hub.tokens.VIEWER, query, { kinds: ['TICKET_IMPORTED'], pad: 'x'.repeat(70_000) });
+    expect((await over.closed).code).toBe(1009);
+    await hub.services.events.publish({ kind: SyncEventKind.TICKET_IMPORTED, message: 'within the message limit' });
+    expect(await within.waitFor(1)).toHaveLength(1);
+    within.close();
   });
 });
 
