@@ -46,23 +46,37 @@ interface Frame {
   tail: string;
 }
 
-/** A batch's frames as WebSocket bytes, built once per subscription id (the only per-socket part). */
+/** A pass's frames as WebSocket bytes, built once per (subscription id, first frame a socket lacks). */
 class FramedBatch {
-  private readonly tails: Buffer[];
   private readonly byHead = new Map<string, Buffer>();
 
+  private readonly frames: Frame[];
+
   constructor(frames: Frame[]) {
-    this.tails = frames.map((f) => Buffer.from(f.tail));
+    this.frames = [...frames];
   }
 
-  bytesFor(member: Member): Buffer {
-    let bytes = this.byHead.get(member.head);
+  /** The frames from index `from` on, framed for the member's subscription id. */
+  bytesFor(member: Member, from: number): Buffer {
+    const key = `${from}\u0000${member.head}`;
+    let bytes = this.byHead.get(key);
     if (!bytes) {
-      bytes = textFrames(member.headBytes, this.tails);
-      this.byHead.set(member.head, bytes);
+      bytes = textFrames(member.headBytes, this.frames.slice(from).map(tailBytes));
+      this.byHead.set(key, bytes);
     }
     return bytes;
   }
+}
+
+const tailBuffers = new WeakMap<Frame, Buffer>();
+/** A frame's tail as bytes, converted once however many passes carry it. */
+function tailBytes(frame: Frame): Buffer {
+  let bytes = tailBuffers.get(frame);
+  if (!bytes) {
+    bytes = Buffer.from(frame.tail);
+    tailBuffers.set(frame, bytes);
+  }
+  return bytes;
 }
 
 /** One subscription (socket + id) in a group. */
@@ -155,36 +169,35 @@ export class FanoutGroup {
     }, Math.max(0, this.options.batchMs - waited));
   }
 
+  /**
+   * Passes over the members, writing each the frames it lacks. Events arriving during a pass join it (the members
+   * not yet reached get them in the same write), so an event waits at most about one pass, not the rest of the
+   * current pass and then a whole next one; whatever members reached earlier lack goes round again.
+   */
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0) {
-        // A hub behind sends what waits in larger batches (one write per socket each), up to a byte bound.
-        const frames: Frame[] = [];
-        let bytes = 0;
-        while (this.queue.length > 0 && frames.length < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
-          const event = this.queue.shift()!;
-          const tail = await this.tail(event);
-          frames.push({ cursor: BigInt(event.cursor), tail });
-          bytes += tail.length;
-        }
-        const framed = new FramedBatch(frames);
+      let frames: Frame[] = [];
+      while (this.queue.length > 0 || frames.length > 0) {
+        await this.take(frames);
+        if (frames.length === 0) break;
+        let framed = new FramedBatch(frames);
         let sent = 0;
         let visited = 0;
         for (const member of this.members) {
-          if (!member.live) {
-            member.pending.push(...frames);
-            if (member.pending.length > MAX_PENDING) this.tooSlow(member);
-          } else {
-            sent += this.sendAll(member, frames, framed);
-          }
+          if (!member.live) this.hold(member, frames);
+          else sent += this.sendAll(member, frames, framed);
           if (++visited % 16 === 0) {
             const turn = yieldIfDue();
-            if (turn) await turn;
+            if (turn) {
+              await turn;
+              if (this.queue.length > 0 && await this.take(frames)) framed = new FramedBatch(frames);
+            }
           }
         }
         if (sent > 0) eventsDelivered.inc(sent);
+        frames = this.lacked(frames);
       }
     } finally {
       this.draining = false;
@@ -193,24 +206,58 @@ export class FanoutGroup {
   }
 
   /**
-   * Writes frames to one socket as one TCP write, skipping those it already has: the batch's bytes, framed once
-   * per subscription id, straight to the TCP socket when it has none of them (the usual case), else frame by
+   * Moves waiting events into `frames` (executed once each), up to a pass's bounds: a hub behind sends what waits
+   * in larger writes, one per socket per pass. True when it added any.
+   */
+  private async take(frames: Frame[]): Promise<boolean> {
+    let bytes = frames.reduce((n, f) => n + f.tail.length, 0);
+    const before = frames.length;
+    while (this.queue.length > 0 && frames.length < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
+      const event = this.queue.shift()!;
+      const tail = await this.tail(event);
+      frames.push({ cursor: BigInt(event.cursor), tail });
+      bytes += tail.length;
+    }
+    return frames.length > before;
+  }
+
+  /** The frames some live member still lacks (it was written to before they joined the pass). */
+  private lacked(frames: Frame[]): Frame[] {
+    let oldest: bigint | null = null;
+    for (const member of this.members) {
+      if (member.live && !member.closed && (oldest === null || member.delivered < oldest)) oldest = member.delivered;
+    }
+    return oldest === null ? [] : frames.filter((f) => f.cursor > oldest!);
+  }
+
+  /** A replaying member keeps live frames for later, each once; too many and it is closed as too slow. */
+  private hold(member: Member, frames: Frame[]): void {
+    const after = member.pending.at(-1)?.cursor ?? -1n;
+    for (const frame of frames) if (frame.cursor > after) member.pending.push(frame);
+    if (member.pending.length > MAX_PENDING) this.tooSlow(member);
+  }
+
+  /**
+   * Writes the frames a socket lacks (those after its cursor) as one TCP write: framed once per (subscription id,
+   * first frame lacked), straight to the TCP socket when ws holds nothing back (the usual case), else frame by
    * frame through ws, corked.
    */
   private sendAll(member: Member, frames: Frame[], framed?: FramedBatch): number {
-    if (frames.length === 0 || !this.hasRoom(member)) return 0;
-    const tcp = framed && member.delivered < frames[0].cursor ? rawWritable(member.socket) : null;
+    let from = 0;
+    while (from < frames.length && frames[from]!.cursor <= member.delivered) from++;
+    if (from === frames.length || !this.hasRoom(member)) return 0;
+    const tcp = framed ? rawWritable(member.socket) : null;
     if (tcp) {
-      tcp.write(framed!.bytesFor(member));
-      member.delivered = frames[frames.length - 1].cursor;
-      return frames.length;
+      tcp.write(framed!.bytesFor(member, from));
+      member.delivered = frames[frames.length - 1]!.cursor;
+      return frames.length - from;
     }
     const corked = (member.socket as unknown as { _socket?: Socket })._socket;
     corked?.cork();
     let sent = 0;
     try {
       // One room check per batch: corked, every frame of the batch counts as buffered until the write.
-      for (const { cursor, tail } of frames) if (this.send(member, cursor, tail, false)) sent++;
+      for (let i = from; i < frames.length; i++) if (this.send(member, frames[i]!.cursor, frames[i]!.tail, false)) sent++;
     } finally {
       corked?.uncork();
     }
