@@ -110,14 +110,15 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
   try {
     await Promise.all(clients.map((c) => onceMessage(c, 'ready')));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const stats = async () => Promise.all(clients.map(async (c) => {
+      c.send({ type: 'stats' });
+      return (await onceMessage(c, 'stats'))[0] as { received: number; repeatsOrDisorder: number; closes: Record<string, number>; latency: Array<[number, number]>; cpuMs: number };
+    }));
     if (WARMUP_SECONDS > 0) {
       process.stderr.write(`  ${name}: warming up, ${RATE}/s for ${WARMUP_SECONDS} s (not counted)…\n`);
       const warm = await publish(WARMUP_SECONDS);
       const settled = Date.now() + DRAIN_MS;
-      const received = async () => (await Promise.all(clients.map(async (c) => {
-        c.send({ type: 'stats' });
-        return ((await onceMessage(c, 'stats'))[0] as { received: number }).received;
-      }))).reduce((a, b) => a + b, 0);
+      const received = async () => (await stats()).reduce((n, st) => n + st.received, 0);
       while ((await received()) < warm.published * subscribers && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 250));
       await Promise.all(clients.map((c) => {
         c.send({ type: 'reset' });
@@ -128,10 +129,6 @@ async function phase(name: string, url: string, token: string, hubs: Array<{ url
     for (const hub of hubs) hubsBefore.push(await lagP99(hub.url)); // also resets the loop-delay histogram
     const serverCpuBefore = await serverCpu?.();
     process.stderr.write(`  ${name}: publishing ${RATE}/s for ${SECONDS} s…\n`);
-    const stats = async () => Promise.all(clients.map(async (c) => {
-      c.send({ type: 'stats' });
-      return (await onceMessage(c, 'stats'))[0] as { received: number; repeatsOrDisorder: number; closes: Record<string, number>; latency: Array<[number, number]>; cpuMs: number };
-    }));
     const clientsCpuBefore = (await stats()).reduce((n, s) => n + s.cpuMs, 0);
     const publishStarted = performance.now();
     const memory: MemorySample[] = [];

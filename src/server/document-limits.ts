@@ -30,9 +30,13 @@ export function parseWithinLimits(source: unknown, variables: unknown, limits: D
     const message = error instanceof GraphQLError ? error.message : 'the document could not be parsed';
     return limitError(message, 'GRAPHQL_PARSE_FAILED');
   }
+  return checkVariables(variables) ?? checkDocumentShape(document, limits) ?? document;
+}
+
+/** A request's variables: no string (or key) may hold a null byte. */
+export function checkVariables(variables: unknown): GraphQLError | null {
   const nullByte = findNullByte(variables);
-  if (nullByte !== null) return limitError(`variable ${nullByte}: a string contains a null byte`, 'BAD_USER_INPUT');
-  return checkDocumentShape(document, limits) ?? document;
+  return nullByte === null ? null : limitError(`variable ${nullByte}: a string contains a null byte`, 'BAD_USER_INPUT');
 }
 
 function lexWithinLimits(source: string, limits: DocumentLimits): GraphQLError | null {

@@ -10,7 +10,7 @@ import { logger } from '../observability/logger.js';
 import { graphqlRequests } from '../observability/metrics.js';
 import { principalFrom } from './authenticate.js';
 import { CheckedDocuments } from './checked-documents.js';
-import { findNullByte } from './document-limits.js';
+import { checkVariables } from './document-limits.js';
 import type { FairAdmission } from './fair-admission.js';
 import { formatError, hideSchemaDetails } from './format-error.js';
 import { LiveFanout } from './live-fanout.js';
@@ -97,8 +97,8 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
   const prepare = (principal: Principal, id: string, payload: SubscribePayload, socket: WebSocket): ExecutionArgs | GraphQLError[] => {
     const document = checkedDocuments.check(payload.query);
     if (Array.isArray(document)) return document;
-    const nullByte = findNullByte(payload.variables);
-    if (nullByte !== null) return [new GraphQLError(`variable ${nullByte}: a string contains a null byte`, { extensions: { code: 'BAD_USER_INPUT' } })];
+    const badVariables = checkVariables(payload.variables);
+    if (badVariables) return [badVariables];
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [new GraphQLError('no operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
     try {
