@@ -127,9 +127,12 @@ describe('document limits, before validation', () => {
 
 describe('graphql-ws message size', () => {
   it('closes a socket 1009 for a message over wsMaxMessageBytes (64 KiB), from its header; a subscribe within it is served', async () => {
-    const query = 'subscription($kinds: [SyncEventKind!]) { syncEvents(kinds: $kinds) { cursor } }';
-    const within = await rawSubscribe(hub.http.wsUrl, hub.tokens.VIEWER, query, { kinds: ['TICKET_IMPORTED'], pad: 'x'.repeat(60_000) });
-    const over = await rawSubscribe(hub.http.wsUrl, hub.tokens.VIEWER, query, { kinds: ['TICKET_IMPORTED'], pad: 'x'.repeat(70_000) });
+    // From the log's current end (`after`), so the event published below reaches the subscription however soon it
+    // is published after the subscribe.
+    const after = await hub.services.events.latestCursor();
+    const query = 'subscription($kinds: [SyncEventKind!], $after: String) { syncEvents(kinds: $kinds, after: $after) { cursor } }';
+    const within = await rawSubscribe(hub.http.wsUrl, hub.tokens.VIEWER, query, { kinds: ['TICKET_IMPORTED'], after, pad: 'x'.repeat(60_000) });
+    const over = await rawSubscribe(hub.http.wsUrl, hub.tokens.VIEWER, query, { kinds: ['TICKET_IMPORTED'], after, pad: 'x'.repeat(70_000) });
     expect((await over.closed).code).toBe(1009);
     await hub.services.events.publish({ kind: SyncEventKind.TICKET_IMPORTED, message: 'within the message limit' });
     expect(await within.waitFor(1)).toHaveLength(1);
