@@ -18,7 +18,7 @@ import { control } from '../support/sandbox-control.js';
  * one record incident and one published bundle; the record incidents were never enriched themselves. When a kill
  * lands during a provider call, that look-up waits for the killed hub's slot to miss its heartbeat (30 s lease).
  */
-const INCIDENTS = 80;
+const INCIDENTS = 160;
 const KILLS = 5;
 
 let ivanti: RunningSandbox;
