@@ -16,21 +16,18 @@ export class JobResolver {
   @MinRole('VIEWER')
   @Query(() => [Job], { description: 'Background jobs with their last run and stored cursor' })
   async jobs(@Ctx() ctx: GraphContext): Promise<Job[]> {
-    const jobs = ctx.hub.jobs.list();
-    const states = await ctx.hub.dataSource.getRepository(JobStateEntity).find();
-    const runIds = states.map((s) => s.lastRunId).filter((id): id is string => Boolean(id));
-    const runs = runIds.length ? await ctx.hub.dataSource.getRepository(JobRunEntity).createQueryBuilder('r').where('r.id IN (:...runIds)', { runIds }).getMany() : [];
-    return jobs.map(({ definition, intervalSeconds }) => {
-      const state = states.find((s) => s.name === definition.name);
-      const run = runs.find((r) => r.id === state?.lastRunId);
-      return Object.assign(new Job(), {
-        name: definition.name,
-        description: definition.description,
-        intervalSeconds,
-        lastRun: run ? presentJobRun(run) : null,
-        cursor: state?.cursor ?? null,
-      });
-    });
+    // The stored state (cursor, last run) is read only when a job's `lastRun` or `cursor` is asked for: one statement
+    // for the whole list; `jobs { name }` reads nothing from the database.
+    let stored: Promise<Map<string, StoredJobState>> | undefined;
+    const storedOf = (name: string) => (stored ??= loadStoredStates(ctx)).then((states) => states.get(name));
+    return ctx.hub.jobs.list().map(({ definition, intervalSeconds }) => Object.defineProperties(Object.assign(new Job(), {
+      name: definition.name,
+      description: definition.description,
+      intervalSeconds,
+    }), {
+      lastRun: { enumerable: true, get: () => storedOf(definition.name).then((state) => (state?.lastRun ? presentJobRun(state.lastRun) : null)) },
+      cursor: { enumerable: true, get: () => storedOf(definition.name).then((state) => state?.cursor ?? null) },
+    }));
   }
 
   @MinRole('OPERATOR')
@@ -48,6 +45,16 @@ export class JobResolver {
   ): Promise<JobRun> {
     return runJob(ctx, name, wait, 'name');
   }
+}
+
+type StoredJobState = JobStateEntity & { lastRun?: JobRunEntity | null };
+
+/** Every job's stored state with its last run, by job name (one statement). */
+async function loadStoredStates(ctx: GraphContext): Promise<Map<string, StoredJobState>> {
+  const states: StoredJobState[] = await ctx.hub.dataSource.getRepository(JobStateEntity).createQueryBuilder('s')
+    .leftJoinAndMapOne('s.lastRun', JobRunEntity, 'r', 'r.id = s.lastRunId')
+    .getMany();
+  return new Map(states.map((state) => [state.name, state]));
 }
 
 async function runJob(ctx: GraphContext, name: string, wait: boolean, argument: string): Promise<JobRun> {
