@@ -7,23 +7,31 @@ import type pg from 'pg';
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { INCIDENT_ORDER, incidentsQuery, TICKET_ORDER, ticketsQuery } from '../resolvers/page-queries.js';
 import { cursorFor, DEFAULT_PAGE, keysetPage, MAX_PAGE, type KeysetOptions } from '../store/paginate.js';
-import { markRawJson, RawJson } from './raw-json.js';
+import { RawJson } from './raw-json.js';
 import { TYPES, type Relation } from './read-sql.js';
 
 /*
- * Compiles a query whose every field the read path can answer from the database (read-sql.ts) into one SQL statement
- * per root field that builds each page row's JSON in PostgreSQL (json_build_object, json_agg over correlated
- * subqueries), so the hub runs no resolver per field. Anything it cannot compile exactly (another root field, a
- * computed field, an `after` on a nested list, a directive, an argument error) returns null and the operation takes
- * the resolver path, which answers (or fails) as it always did.
+ * Compiles a query's root pages (`tickets`, `incidents`) whose every field the read path can answer from the database
+ * (read-sql.ts) into one SQL statement per root page (and one for its totalCount) that builds each page row's JSON in
+ * PostgreSQL (json_build_object, json_agg over correlated subqueries), so the hub runs no resolver per field. The
+ * operation's other root fields are left to the resolvers (`rest`). Anything it cannot compile exactly under a root
+ * page (a computed field, an `after` on a nested list, a directive, an argument error), or an operation with no
+ * root page, returns null and the operation takes the resolver path, which answers (or fails) as it always did.
  */
 
 type Json = unknown;
 type Fields = Map<string, FieldNode[]>;
 
 export interface CompiledRead {
-  /** Runs the statements (one per root field, in parallel) and assembles `data`, each row's JSON as PostgreSQL wrote it. */
+  /** Runs the statements (one per root page, and one more for its totalCount, all in parallel) and assembles their part of `data`, each row's JSON as PostgreSQL wrote it. */
   run(pool: pg.Pool): Promise<Record<string, Json>>;
+  /**
+   * The operation's other root fields (`viewer`, `sources`, `jobs`…), as a document of their own for the resolvers to
+   * execute beside the statements; null when every root field compiled.
+   */
+  rest: DocumentNode | null;
+  /** Every root response key, in the operation's order (the compiled ones and the rest's). */
+  keys: string[];
 }
 
 interface RootPage {
@@ -63,10 +71,10 @@ class Compiler {
   private aliases = 0;
 
   constructor(
-    private readonly schema: GraphQLSchema, document: DocumentNode, private readonly operation: OperationDefinitionNode,
+    private readonly schema: GraphQLSchema, private readonly document: DocumentNode, private readonly operation: OperationDefinitionNode,
     variables: Record<string, unknown> | undefined, private readonly dataSource: DataSource,
   ) {
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
+    for (const d of this.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
     if (coerced.errors) refuse('variables');
     this.variableValues = coerced.coerced!;
@@ -75,21 +83,38 @@ class Compiler {
   compile(): CompiledRead {
     const queryType = this.schema.getQueryType()!;
     const roots: Array<[string, (pool: pg.Pool) => Promise<Json>]> = [];
+    const rest: FieldNode[] = [];
+    const keys: string[] = [];
+    let pages = 0;
     for (const [key, nodes] of this.collect(queryType, selectionSets(this.operation.selectionSet))) {
+      keys.push(key);
       const name = nodes[0]!.name.value;
       if (name === '__typename') {
         roots.push([key, async () => queryType.name]);
         continue;
       }
-      const page = ROOT_PAGES[name] ?? refuse(`Query.${name}`);
-      roots.push([key, this.rootPage(page, queryType.getFields()[name]!.type, nodes)]);
+      const page = ROOT_PAGES[name];
+      if (page) {
+        pages += 1;
+        roots.push([key, this.rootPage(page, queryType.getFields()[name]!.type, nodes)]);
+      } else rest.push(...nodes);
     }
+    // Nothing to answer in SQL: the resolver path does it all.
+    if (pages === 0) refuse('no root page');
     return {
       async run(pool) {
         const values = await Promise.all(roots.map(([, run]) => run(pool)));
-        return markRawJson(Object.fromEntries(roots.map(([key], i) => [key, values[i]])));
+        return Object.fromEntries(roots.map(([key], i) => [key, values[i]]));
       },
+      rest: rest.length === 0 ? null : this.restDocument(rest),
+      keys,
     };
+  }
+
+  /** The document with the operation's root selection cut down to `fields` (its fragments kept, for nested spreads). */
+  private restDocument(fields: FieldNode[]): DocumentNode {
+    const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: fields };
+    return { ...this.document, definitions: this.document.definitions.map((d) => (d === this.operation ? { ...this.operation, selectionSet } : d)) };
   }
 
   /** A root connection: its page's SQL (the resolver's own query builder), one JSON column per node selection. */
@@ -106,13 +131,18 @@ class Compiler {
       return `j${jsonColumns.length - 1}`;
     };
 
-    type Part = (rows: Array<Record<string, Json>>, hasNextPage: boolean) => Json;
+    type Part = (rows: Array<Record<string, Json>>, hasNextPage: boolean, total: number | null) => Json;
     const cursor = (r: Record<string, Json>) => cursorFor(r.sort, r.key);
     const parts: Array<[string, Part]> = [];
+    let counted = false;
     for (const [key, fieldNodes] of this.collect(connection, selectionSets(...nodes.map((n) => n.selectionSet)))) {
       const name = fieldNodes[0]!.name.value;
       const sub = selectionSets(...fieldNodes.map((n) => n.selectionSet));
       if (name === '__typename') parts.push([key, () => connection.name]);
+      else if (name === 'totalCount') {
+        counted = true;
+        parts.push([key, (_rows, _hasNextPage, total) => total]);
+      }
       else if (name === 'nodes') {
         const j = nodeColumn(this.collect(objectType(connection.getFields().nodes!.type), sub));
         parts.push([key, (rows) => rows.map((r) => new RawJson(r[j] as string))]);
@@ -141,7 +171,7 @@ class Compiler {
           else if (infoField === 'endCursor') info.push([infoKey, (rows) => (rows.length > 0 ? cursor(rows[rows.length - 1]!) : null)]);
           else refuse(`${infoType.name}.${infoField}`);
         }
-        parts.push([key, (rows, hasNextPage) => Object.fromEntries(info.map(([k, value]) => [k, value(rows, hasNextPage)]))]);
+        parts.push([key, (rows, hasNextPage) => Object.fromEntries(info.map(([k, value]) => [k, value(rows, hasNextPage, null)]))]);
       } else refuse(`${connection.name}.${name}`);
     }
 
@@ -150,11 +180,16 @@ class Compiler {
       FROM (${inner}) page JOIN ${TYPES[page.type]!.table} ${row} ON ${row}.id = ${column(keyColumn)}
       ORDER BY ${column(sortColumn)} ${direction}, ${column(keyColumn)} ${direction}`;
     const name = preparedName(sql);
+    // totalCount: the filtered rows, whatever the page (its own statement, sent beside the page's).
+    const count = counted ? countStatement(page.query(this.dataSource, args.filter as never)) : null;
     return async (pool) => {
-      const { rows } = await pool.query(name ? { name, text: sql, values: parameters } : { text: sql, values: parameters });
+      const [{ rows }, total] = await Promise.all([
+        pool.query(name ? { name, text: sql, values: parameters } : { text: sql, values: parameters }),
+        count ? pool.query(count).then((result) => result.rows[0].n as number) : null,
+      ]);
       const hasNextPage = rows.length > first;
       if (hasNextPage) rows.length = first;
-      return Object.fromEntries(parts.map(([key, part]) => [key, part(rows, hasNextPage)]));
+      return Object.fromEntries(parts.map(([key, part]) => [key, part(rows, hasNextPage, total)]));
     };
   }
 
@@ -250,6 +285,14 @@ function preparedName(sql: string): string | undefined {
   const name = `read-${createHash('sha1').update(sql).digest('base64url')}`;
   prepared.set(sql, name);
   return name;
+}
+
+/** The count of a root page's filtered rows (as the resolvers' getCount counts them: the root queries join nothing). */
+function countStatement(query: SelectQueryBuilder<ObjectLiteral>): pg.QueryConfig {
+  const [inner, values] = query.getQueryAndParameters();
+  const text = `SELECT count(*)::int AS n FROM (${inner}) counted`;
+  const name = preparedName(text);
+  return name ? { name, text, values } : { text, values };
 }
 
 function selectionSets(...sets: Array<SelectionSetNode | undefined>): SelectionSetNode[] {

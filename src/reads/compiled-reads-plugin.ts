@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import { execute, type GraphQLSchema } from 'graphql';
 import { poolOf } from '../db/data-source.js';
 import { logger } from '../observability/logger.js';
 import type { GraphContext } from '../resolvers/context.js';
 import { compileRead, type CompiledRead } from './compile-read.js';
+import { markRawJson } from './raw-json.js';
 
 /** Compiled reads kept per schema, by operation text and variables (a dashboard repeats its few queries). */
 const CACHED = 500;
@@ -11,9 +12,10 @@ const LONGEST_KEY = 20_000;
 const cache = new WeakMap<GraphQLSchema, Map<string, CompiledRead | null>>();
 
 /**
- * Answers a query the read compiler can compile (compile-read.ts) from its SQL, after authorization
- * (didResolveOperation) and instead of field-by-field execution; any other operation, or one whose statement fails,
- * takes the resolver path.
+ * Answers a query's root pages the read compiler can compile (compile-read.ts) from their SQL, after authorization
+ * (didResolveOperation) and instead of field-by-field execution; its other root fields (a dashboard's `viewer`,
+ * `sources`, `jobs`) are executed by the resolvers at the same time. Any other operation, one whose statement fails,
+ * or one whose other root fields answer an error takes the resolver path.
  */
 export function compiledReadsPlugin(): ApolloServerPlugin<GraphContext> {
   return {
@@ -36,8 +38,15 @@ export function compiledReadsPlugin(): ApolloServerPlugin<GraphContext> {
           }
           if (!compiled) return null;
           try {
-            const data = await compiled.run(poolOf(contextValue.hub.dataSource));
-            return { http: response.http, body: { kind: 'single', singleResult: { data } } };
+            const [pages, rest] = await Promise.all([
+              compiled.run(poolOf(contextValue.hub.dataSource)),
+              compiled.rest ? execute({ schema, document: compiled.rest, operationName: request.operationName, variableValues: request.variables, contextValue }) : null,
+            ]);
+            // An error among the other root fields: the resolver path answers the whole operation, so its errors are
+            // formatted (and its partial data nulled) exactly as always.
+            if (rest && (rest.errors?.length || !rest.data)) return null;
+            const data = Object.fromEntries(compiled.keys.map((key) => [key, key in pages ? pages[key] : rest!.data![key]]));
+            return { http: response.http, body: { kind: 'single', singleResult: { data: markRawJson(data) } } };
           } catch (error) {
             logger.warn({ err: error, operation: operation.name?.value }, 'compiled read failed; answering through the resolvers');
             return null;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FormattedExecutionResult } from 'graphql';
 
 /*
@@ -18,10 +19,15 @@ export function markRawJson<T extends object>(data: T): T {
   return data;
 }
 
+/** Where a RawJson goes in the skeleton: NUL, a secret of this process, the index (a string no response can hold by chance or on purpose). */
+const PLACEHOLDER = `\u0000${randomBytes(12).toString('hex')}:`;
+const PLACED = new RegExp(`"\\\\u0000${PLACEHOLDER.slice(1)}(\\d+)"`, 'g');
+
 /**
  * Apollo's `stringifyResult`: JSON.stringify (Apollo's default, newline included), except that in compiled data each
- * RawJson is written as its text. The placeholder is a NUL-prefixed string that only the skeleton (response keys,
- * type names, cursors, booleans; never a row's value) could hold, and the raw texts are spliced in one pass.
+ * RawJson is written as its text. Compiled data may also hold values the resolvers gave (a dashboard's `viewer` or
+ * `jobs` beside its compiled pages), so the placeholder carries a secret: no value can pass for it. The raw texts are
+ * spliced in one pass.
  */
 export function stringifyResult(value: FormattedExecutionResult): string {
   if (!value.data || !withRawJson.has(value.data)) return `${JSON.stringify(value)}\n`;
@@ -29,7 +35,7 @@ export function stringifyResult(value: FormattedExecutionResult): string {
   const skeleton = JSON.stringify(value, (_key, v: unknown) => {
     if (!(v instanceof RawJson)) return v;
     raws.push(v.text);
-    return `\u0000${raws.length - 1}`;
+    return `${PLACEHOLDER}${raws.length - 1}`;
   });
-  return `${skeleton.replace(/"\\u0000(\d+)"/g, (_m, i: string) => raws[Number(i)]!)}\n`;
+  return `${skeleton.replace(PLACED, (_m, i: string) => raws[Number(i)]!)}\n`;
 }

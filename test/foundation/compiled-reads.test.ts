@@ -41,7 +41,7 @@ async function statementsOf(query: string, variables?: Record<string, unknown>):
 
 /** The resolver path's answer: the same schema and context, executed field by field in-process. */
 async function resolverAnswer(query: string, variables?: Record<string, unknown>): Promise<unknown> {
-  const principal = { tokenId: 'test', name: 'test', role: 'VIEWER' as const };
+  const principal = { tokenId: 'test', name: 'test-viewer', role: 'VIEWER' as const };
   const result = await execute({
     schema: await buildGraphSchema(), document: parse(query), variableValues: variables, contextValue: createContext(hub.services, principal),
   });
@@ -103,14 +103,44 @@ describe('compiled reads', () => {
     ['a field it does not compile (Indicator.sightings)', '{ incidents(first: 3) { nodes { indicators { value sightings { subjectType subjectId } } } } }', {}],
     ['a nested page after a cursor', '{ incidents(first: 2) { nodes { notes(first: 1, after: "eyJ2IjpudWxsLCJpZCI6IngifQ") { nodes { body } pageInfo { hasNextPage } } } } }', {}],
     ['a directive', 'query($full: Boolean!) { incidents(first: 3) { nodes { id tickets { id } title @include(if: $full) } } }', { full: true }],
-    ['a root field it does not compile', '{ incidents(first: 2) { nodes { id tickets { id } } } sources { name } }', {}],
-    ['a root field with no SQL (vendors)', '{ vendors { id displayName capabilities } incidents(first: 2) { nodes { id tickets { id } } } }', {}],
-    ['a total count of the root page', '{ tickets(first: 2) { totalCount nodes { id attachments { id } } } }', {}],
   ] as Array<[string, string, Record<string, unknown>]>)('take the resolver path for %s, with the same answer', async (_name, query, variables) => {
     expect(await httpAnswer(query, variables)).toEqual(await resolverAnswer(query, variables));
     // Each of these selects a relation under its page: the resolver path sends a statement for it, the compiled one would not.
     const rootPages = (query.match(/\b(incidents|tickets)\(/g) ?? []).length;
     expect(await statementsOf(query, variables)).toBeGreaterThan(tokenCheck + rootPages);
+  });
+
+  // A dashboard's query: compiled pages beside root fields the resolvers answer (statements: one per page and per
+  // totalCount, one for the jobs' stored state; viewer, sources and vendors come from the hub's memory).
+  it.each([
+    ['a root field answered from memory (sources)', '{ incidents(first: 2) { nodes { id tickets { id } } } sources { name } }', {}, 1],
+    ['a root field with no SQL (vendors), first', '{ vendors { id displayName capabilities } incidents(first: 2) { nodes { id tickets { id } } } }', {}, 1],
+    ['a total count of the root page', '{ tickets(first: 2) { totalCount nodes { id attachments { id } } } }', {}, 2],
+    ['a dashboard (viewer, sources with health, two counted pages, jobs with their last run), through a fragment',
+      `query Dashboard { ...Who sources { name vendor health { status } } tickets(first: 20) { totalCount nodes { id externalId title status priority } }
+        incidents(first: 10) { totalCount nodes { id title } } jobs { name intervalSeconds lastRun { state jobName } cursor } }
+        fragment Who on Query { viewer { name role } }`, {}, 5],
+  ] as Array<[string, string, Record<string, unknown>, number]>)('answer %s with the resolvers beside the compiled pages, the same answer', async (_name, query, variables, statements) => {
+    expect(await httpAnswer(query, variables)).toEqual(await resolverAnswer(query, variables));
+    expect(await statementsOf(query, variables)).toBe(tokenCheck + statements);
+  });
+
+  it('answer through the resolvers alone when a root field beside the pages fails, its error as always', async () => {
+    const query = '{ incidents(first: 2) { nodes { id } } node(id: "garbage") { id } tickets(first: 1) { totalCount } }';
+    const { status, body } = await hub.graphql<{ incidents: { nodes: unknown[] }; node: null; tickets: { totalCount: number } }>(query, undefined, hub.tokens.VIEWER);
+    expect(status).toBe(200);
+    expect(body.errors?.map((e) => [(e as { path?: unknown }).path, e.extensions?.code])).toEqual([[['node'], 'BAD_USER_INPUT']]);
+    expect(Object.keys(body.data!)).toEqual(['incidents', 'node', 'tickets']);
+    expect(body.data!.incidents.nodes).toHaveLength(2);
+    expect(body.data!.node).toBeNull();
+    expect(body.data!.tickets.totalCount).toBeGreaterThan(0);
+  });
+
+  it('keep the order of the root fields, the compiled ones and the others', async () => {
+    const query = '{ jobs { name } a: incidents(first: 1) { nodes { id } } viewer { name } b: tickets(first: 1) { nodes { title } } }';
+    const answer = await httpAnswer(query) as Record<string, unknown>;
+    expect(Object.keys(answer)).toEqual(['jobs', 'a', 'viewer', 'b']);
+    expect(answer).toEqual(await resolverAnswer(query));
   });
 
   it.each([
