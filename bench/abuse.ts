@@ -11,7 +11,9 @@ import { generateHostileRequests, problemsIn, sendHostile, type Answer } from '.
  * as `npm start` runs it (own process, 192 MB heap): first alone, then beside the abuse suite's hostile mix
  * (seeded), with BENCH_ABUSE_CONCURRENCY hostile requests in flight (default 2,4,8: one phase each). Reports the
  * client's p50/p99 in each phase and their ratio to alone (target: p99 within 3×), the hostile answers by status, and the hub's peak heap (sampled from /metrics)
- * and peak RSS (VmHWM). BENCH_ABUSE_SECONDS per phase (default 10).
+ * and peak RSS (VmHWM). BENCH_ABUSE_SECONDS per phase (default 10). For finding what slows the client:
+ * BENCH_ABUSE_KINDS, a regular expression over the hostile requests' kinds (`^http:`, `ws:subscribe`…), runs part
+ * of the mix; BENCH_ABUSE_QUERY replaces the dashboard query.
  */
 const SECONDS = Number(process.env.BENCH_ABUSE_SECONDS ?? 10);
 const CONCURRENCY = (process.env.BENCH_ABUSE_CONCURRENCY ?? '2,4,8').split(',').map(Number);
@@ -27,7 +29,7 @@ const DASHBOARD = `query Dashboard {
 export async function run(): Promise<void> {
   const abuse = await startAbuseHub({ logLevel: 'warn', nodeArgs: hubNodeArgs() });
   const client = fork(new URL('./abuse/dashboard-client.js', import.meta.url), [], {
-    env: { ...process.env, DASHBOARD_URL: abuse.url, DASHBOARD_TOKEN: abuse.tokens.DASHBOARD, DASHBOARD_QUERY: DASHBOARD },
+    env: { ...process.env, DASHBOARD_URL: abuse.url, DASHBOARD_TOKEN: abuse.tokens.DASHBOARD, DASHBOARD_QUERY: process.env.BENCH_ABUSE_QUERY ?? DASHBOARD },
   });
   let peakHeapBytes = 0;
   const sampler = setInterval(() => void sampleHeap(abuse).then((bytes) => { peakHeapBytes = Math.max(peakHeapBytes, bytes); }), 250);
@@ -36,7 +38,8 @@ export async function run(): Promise<void> {
     const alone = stats(await askClient(client, SECONDS));
     process.stderr.write(`  alone: ${alone.requests} dashboard requests\n`);
     const schema = buildClientSchema(((await (await post(abuse, abuse.tokens.ADMIN, getIntrospectionQuery())).json()) as { data: never }).data);
-    const requests = generateHostileRequests(schema, SEED, 3_000).filter((r) => !r.http?.slow);
+    const kinds = process.env.BENCH_ABUSE_KINDS ? new RegExp(process.env.BENCH_ABUSE_KINDS) : null;
+    const requests = generateHostileRequests(schema, SEED, 3_000).filter((r) => !r.http?.slow && (!kinds || kinds.test(r.kind)));
     const levels = [];
     const statuses: Record<string, number> = {};
     let hostileTotal = 0;
