@@ -123,6 +123,29 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     return plan ? fanout.adopt(args, plan, socket, id) : args;
   };
 
+  /** A subscribe from a socket: its token again, a fair-admission slot, then the message checked into execution arguments. */
+  const checkSubscribe = async (ctx: SocketContext, id: string, payload: SubscribePayload): Promise<ExecutionArgs | GraphQLError[]> => {
+    const session = live.get(ctx);
+    const principal = session ? await principalFrom(session.token, hub.tokens).catch(() => null) : null;
+    if (!session || !principal) {
+      refuse(ctx, 'the token was revoked or has expired');
+      return [unauthenticated('the token was revoked or has expired')];
+    }
+    // A fair-admission slot (as over HTTP) while the message is checked: parse, limits, validation, role.
+    const slot = await admission.acquire(principal.tokenId);
+    if (!slot.admitted) {
+      return [slot.reason === 'queue-full'
+        ? new GraphQLError('too many requests from this token are waiting: retry later', { extensions: { code: 'TOO_MANY_REQUESTS' } })
+        : new GraphQLError('the hub is busy: retry later', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
+    }
+    try {
+      return prepare(principal, id, payload, ctx.extra.socket);
+    } finally {
+      slot.release();
+    }
+  };
+  const turns = new WeakMap<SocketContext, Promise<void>>();
+
   const cleanup = useServer<{ authorization?: unknown }, Extra & { principal?: Principal | null }>({
     schema,
     isProd: !development,
@@ -148,23 +171,16 @@ export function startGraphqlWs(httpServer: Server, hub: HubServices, schema: Gra
     },
     subscribe: (args) => fanout.subscribe(args) ?? subscribe(args),
     onSubscribe: async (ctx, id, payload) => {
-      const session = live.get(ctx);
-      const principal = session ? await principalFrom(session.token, hub.tokens).catch(() => null) : null;
-      if (!session || !principal) {
-        refuse(ctx, 'the token was revoked or has expired');
-        return [unauthenticated('the token was revoked or has expired')];
-      }
-      // A fair-admission slot (as over HTTP) while the message is checked: parse, limits, validation, role.
-      const slot = await admission.acquire(principal.tokenId);
-      if (!slot.admitted) {
-        return [slot.reason === 'queue-full'
-          ? new GraphQLError('too many requests from this token are waiting: retry later', { extensions: { code: 'TOO_MANY_REQUESTS' } })
-          : new GraphQLError('the hub is busy: retry later', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
-      }
+      // A socket's subscribes are checked one at a time, each in a turn of the event loop of its own: a frame
+      // holding 30 of them would otherwise be checked (and run) back to back while every other request waits.
+      const previous = turns.get(ctx);
+      let done!: () => void;
+      turns.set(ctx, new Promise<void>((resolve) => { done = resolve; }));
+      if (previous) await previous;
       try {
-        return prepare(principal, id, payload, ctx.extra.socket);
+        return await checkSubscribe(ctx, id, payload);
       } finally {
-        slot.release();
+        setImmediate(done);
       }
     },
     onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
