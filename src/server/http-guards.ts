@@ -132,7 +132,20 @@ function parseJson(text: string): unknown {
   }
 }
 
+const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * The body parser's `verify`, on the body's bytes before JSON.parse: a body that is a JSON array (a batch, or a
+ * pile of nested brackets) is refused as a batch without being parsed (a 300-operation batch took ~3 ms to parse).
+ */
+export function refuseBatches(_req: unknown, _res: unknown, body: Buffer): void {
+  let at = 0;
+  while (at < body.length && JSON_WHITESPACE.has(body[at]!)) at += 1;
+  if (body[at] === 0x5b) throw Object.assign(new Error('send one operation per request (batches are not accepted)'), { status: 400, type: 'batch.unsupported' });
+}
+
 const bodyErrorCodes: Record<string, [number, string]> = {
+  'batch.unsupported': [400, 'BATCH_NOT_SUPPORTED'],
   'entity.too.large': [413, 'PAYLOAD_TOO_LARGE'],
   'entity.parse.failed': [400, 'INVALID_JSON'],
   'entity.verify.failed': [400, 'INVALID_JSON'],
@@ -143,6 +156,12 @@ const bodyErrorCodes: Record<string, [number, string]> = {
   'stream.encoding.set': [500, 'INTERNAL_SERVER_ERROR'],
 };
 
+const bodyErrorMessages: Record<string, string> = {
+  INVALID_JSON: 'the body is not valid JSON',
+  PAYLOAD_TOO_LARGE: 'the body is larger than the limit',
+  BATCH_NOT_SUPPORTED: 'send one operation per request (batches are not accepted)',
+};
+
 /** Express's last handler: body-parser errors keep their status with a code of their own; the rest is a 500 without detail. */
 export function httpErrorHandler(err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction): void {
   const known = err.type ? bodyErrorCodes[err.type] : undefined;
@@ -150,9 +169,6 @@ export function httpErrorHandler(err: Error & { status?: number; type?: string }
   const code = known?.[1] ?? (status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST');
   if (status >= 500) logger.error({ err }, 'HTTP error');
   if (res.headersSent) return;
-  const message = status >= 500 ? 'Internal server error'
-    : code === 'INVALID_JSON' ? 'the body is not valid JSON'
-      : code === 'PAYLOAD_TOO_LARGE' ? 'the body is larger than the limit'
-        : err.message;
+  const message = status >= 500 ? 'Internal server error' : bodyErrorMessages[code] ?? err.message;
   sendError(res, status, code, message);
 }

@@ -16,7 +16,7 @@ import { graphqlRequests } from '../observability/metrics.js';
 import { formatError } from './format-error.js';
 import { startGraphqlWs } from './graphql-ws-server.js';
 import { FairAdmission } from './fair-admission.js';
-import { admitFairly, httpErrorHandler, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
+import { admitFairly, httpErrorHandler, refuseBatches, requestDeadline, requireJson, requireToken, screenGraphqlRequest } from './http-guards.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
 import { limitRules } from './validation-rules.js';
 import { mountWebConsole, type WebConsoleOptions } from './web-console.js';
@@ -126,7 +126,7 @@ export async function startHttpServer(hub: HubServices, schema: GraphQLSchema, w
     requestDeadline(settings.requestTimeoutMs),
     requireToken(hub.tokens),
     requireJson,
-    express.json({ limit: settings.bodyLimitBytes }),
+    express.json({ limit: settings.bodyLimitBytes, verify: refuseBatches }),
     // After the body is read (bounded by bodyLimitBytes and requestTimeoutMs), so a slow body holds no slot.
     admitFairly(admission),
     screenGraphqlRequest(settings),
