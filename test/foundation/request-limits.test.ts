@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { SyncEventKind } from '../../src/events/sync-event-kind.js';
 import { rawSubscribe } from '../support/raw-graphql-ws.js';
+import { openRawSocket } from '../support/raw-socket.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**
@@ -140,6 +141,31 @@ describe('graphql-ws message size', () => {
   });
 });
 
+describe('graphql-ws bursts', () => {
+  it('checks a socket\'s subscribes one per turn of the event loop: each is answered, in order, and other requests are served in between', async () => {
+    const socket = await openRawSocket(hub.http.wsUrl);
+    socket.send({ type: 'connection_init', payload: { authorization: `Bearer ${hub.tokens.VIEWER}` } });
+    await socket.next('connection_ack');
+    // 60 distinct documents (none is remembered), each a few hundred repeated fields to count (and refuse), in one burst.
+    const answered: string[] = [];
+    socket.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; id?: string };
+      if (message.type === 'next' || message.type === 'error') answered.push(message.id!);
+    });
+    const ids = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    for (const id of ids) socket.send({ id, type: 'subscribe', payload: { query: `{ viewer { ${'name '.repeat(300)}} } # ${id}` } });
+    const other = await gql('{ viewer { role } }', undefined, hub.tokens.OPERATOR);
+    const answeredBeforeOther = answered.length;
+    expect(other.body.data.viewer.role).toBe('OPERATOR');
+    const deadline = Date.now() + 10_000;
+    while (answered.length < ids.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toEqual(ids);
+    // Checked back to back, the burst would have been answered whole before the HTTP request was even read.
+    expect(answeredBeforeOther).toBeLessThan(ids.length);
+    socket.socket.close();
+  });
+});
+
 describe('bad input is a 4xx with a code', () => {
   it('answers a null byte in any string argument or variable with BAD_USER_INPUT', async () => {
     const cases: Array<[string, unknown?]> = [
@@ -168,6 +194,17 @@ describe('bad input is a 4xx with a code', () => {
     expectRefused(await post('{}', { 'content-encoding': 'x-unknown' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     expectRefused(await post(JSON.stringify({ extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } })), 400, 'PERSISTED_QUERY_NOT_SUPPORTED');
     expectRefused(await post(JSON.stringify([{ query: '{ viewer { name } }' }, { query: '{ viewer { name } }' }])), 400, 'BATCH_NOT_SUPPORTED');
+  });
+
+  it('refuses a body that is a JSON array as a batch from its first bytes, however it is wrapped', async () => {
+    const batch = JSON.stringify(Array.from({ length: 300 }, () => ({ query: '{ viewer { name } }' })));
+    for (const body of [batch, ` \r\n\t${batch}`, `${'['.repeat(50_000)}${']'.repeat(50_000)}`, '[']) {
+      expectRefused(await post(body), 400, 'BATCH_NOT_SUPPORTED');
+    }
+    expectRefused(await post(gzipSync(Buffer.from(batch)), { 'content-encoding': 'gzip' }), 400, 'BATCH_NOT_SUPPORTED');
+    // Not a batch: still JSON's own errors and the request's answer.
+    expectRefused(await post(' {"query": '), 400, 'INVALID_JSON');
+    expect((await post(` ${JSON.stringify({ query: '{ viewer { name } }' })}`)).body.data.viewer.name).toBe('test-viewer');
   });
 
   it('answers 408 to a body that never arrives instead of holding it', async () => {
