@@ -1,11 +1,13 @@
 import type { Logger, QueryRunner } from 'typeorm';
 import { SECUREWORKS_CTP } from '../../src/sources/secureworks-ctp/vendor-id.js';
+import { poolOf } from '../../src/db/data-source.js';
 import { toGlobalId } from '../../src/domain/global-id.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**
  * Every filter the API offers has an index behind it. Each filter is sent through GraphQL with `totalCount`; the
- * count statement the resolver ran (its WHERE clause alone, no ORDER BY or LIMIT to steer the plan) is explained
+ * count statement the hub ran (the resolver's, or the compiled read's for a root page: its WHERE clause alone, no
+ * ORDER BY or LIMIT to steer the plan) is explained
  * with sequential scans disabled, so the planner takes the best index that serves the predicate — and the plan
  * must name the index meant for that filter. Drop an index and its case fails.
  */
@@ -25,6 +27,14 @@ beforeAll(async () => {
   logger.logQuery = (sql: string, parameters?: unknown[], runner?: QueryRunner) => {
     if (/^SELECT COUNT\(/i.test(sql)) counts.push({ sql, parameters: parameters ?? [] });
     return logQuery(sql, parameters, runner);
+  };
+  // The compiled read path (root pages' totalCount) sends its count straight to the pool.
+  const pool = poolOf(hub.services.dataSource);
+  const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    const { text, values } = (typeof config === 'string' ? { text: config, values: rest[0] } : config) as { text: string; values?: unknown[] };
+    if (/^SELECT COUNT\(/i.test(text)) counts.push({ sql: text, parameters: values ?? [] });
+    return poolQuery(config, ...rest);
   };
 });
 
