@@ -179,12 +179,12 @@ class Compiler {
     const sql = `SELECT ${column(sortColumn)} AS sort, ${column(keyColumn)} AS key${jsonColumns.map((c) => `, ${c}`).join('')}
       FROM (${inner}) page JOIN ${TYPES[page.type]!.table} ${row} ON ${row}.id = ${column(keyColumn)}
       ORDER BY ${column(sortColumn)} ${direction}, ${column(keyColumn)} ${direction}`;
-    const name = preparedName(sql);
+    const statement = preparedStatement(sql, parameters);
     // totalCount: the filtered rows, whatever the page (its own statement, sent beside the page's).
     const count = counted ? countStatement(page.query(this.dataSource, args.filter as never)) : null;
     return async (pool) => {
       const [{ rows }, total] = await Promise.all([
-        pool.query(name ? { name, text: sql, values: parameters } : { text: sql, values: parameters }),
+        pool.query(statement),
         count ? pool.query(count).then((result) => result.rows[0].n as number) : null,
       ]);
       const hasNextPage = rows.length > first;
@@ -273,26 +273,25 @@ class Compiler {
 }
 
 /**
- * A statement name for the SQL, so each pooled connection parses and plans a dashboard's statement once (planning the
- * nested subqueries costs PostgreSQL more than running them). At most PREPARED distinct texts are named, which bounds
- * the statements each connection keeps; later ones go unnamed.
+ * The statement, named so each pooled connection parses and plans a dashboard's statement once (planning the nested
+ * subqueries costs PostgreSQL more than running them). At most PREPARED distinct texts are named, which bounds the
+ * statements each connection keeps; later ones go unnamed.
  */
 const PREPARED = 256;
 const prepared = new Map<string, string>();
-function preparedName(sql: string): string | undefined {
-  const known = prepared.get(sql);
-  if (known || prepared.size >= PREPARED) return known;
-  const name = `read-${createHash('sha1').update(sql).digest('base64url')}`;
-  prepared.set(sql, name);
-  return name;
+function preparedStatement(text: string, values: unknown[]): pg.QueryConfig {
+  let name = prepared.get(text);
+  if (!name && prepared.size < PREPARED) {
+    name = `read-${createHash('sha1').update(text).digest('base64url')}`;
+    prepared.set(text, name);
+  }
+  return name ? { name, text, values } : { text, values };
 }
 
 /** The count of a root page's filtered rows (as the resolvers' getCount counts them: the root queries join nothing). */
 function countStatement(query: SelectQueryBuilder<ObjectLiteral>): pg.QueryConfig {
   const [inner, values] = query.getQueryAndParameters();
-  const text = `SELECT count(*)::int AS n FROM (${inner}) counted`;
-  const name = preparedName(text);
-  return name ? { name, text, values } : { text, values };
+  return preparedStatement(`SELECT count(*)::int AS n FROM (${inner}) counted`, values);
 }
 
 function selectionSets(...sets: Array<SelectionSetNode | undefined>): SelectionSetNode[] {
